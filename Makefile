@@ -1,0 +1,59 @@
+# Voces: `make run` serves the app, `make test` runs the whole suite.
+# Every target is safe to repeat on a fresh machine or an existing checkout.
+
+VENV ?= .venv
+PY := $(VENV)/bin/python
+export FLASK_APP := wsgi
+FLASK := $(VENV)/bin/flask
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean
+
+run: setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: install catalogs
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+setup: install catalogs db
+
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+
+# Reinstall only when the dependencies change.
+$(VENV)/.installed: pyproject.toml | $(VENV)/bin/python
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+catalogs: install
+	$(VENV)/bin/pybabel -q compile -d translations
+
+db: install catalogs
+	$(FLASK) db upgrade
+	$(FLASK) surveys load
+
+# After changing user-facing strings: refresh the catalog, translate, commit the .po.
+translations: extract-messages catalogs
+
+extract-messages: install
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext --sort-output \
+		--add-location=file -o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
+
+bench: install catalogs
+	$(PY) bench/page_weight.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -1,0 +1,78 @@
+"""Voces: multilingual family surveys for community coalitions."""
+
+import logging
+import os
+
+from flask import Flask
+
+from . import i18n
+from .config import Config, resource_dir
+from .extensions import babel, csrf, db, migrate
+
+
+def create_app(test_config=None):
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(resource_dir("templates")),
+        static_folder=str(resource_dir("static")),
+    )
+    app.config.from_object(Config)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
+    if test_config:
+        app.config.update(test_config)
+    register_database(app)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errors(app)
+    register_privacy(app)
+    register_templates(app)
+    register_cli(app)
+    return app
+
+
+def register_database(app):
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{app.instance_path}/voces.sqlite"
+
+
+def register_extensions(app):
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(resource_dir("migrations")))
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    csrf.init_app(app)
+    app.before_request(i18n.remember_choice)
+
+
+def register_blueprints(app):
+    from . import respond
+
+    app.register_blueprint(respond.bp)
+
+
+def register_errors(app):
+    from . import errors
+
+    errors.init_app(app)
+
+
+def register_privacy(app):
+    from . import privacy
+
+    privacy.init_app(app)
+
+
+def register_templates(app):
+    from . import templating
+
+    templating.init_app(app)
+
+
+def register_cli(app):
+    from . import cli
+
+    cli.init_app(app)
+
+
+logging.getLogger(__name__).addHandler(logging.NullHandler())

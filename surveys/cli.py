@@ -1,0 +1,113 @@
+"""``flask --app wsgi surveys ...``: commands coalitions and cron run.
+
+Each command calls a service and owns the one commit.
+"""
+
+from datetime import UTC, datetime
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from .definition import DefinitionError, load_file
+from .extensions import db
+from .services import demo, responding, survey_store
+from .services.links import survey_links, write_qr_codes
+
+surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
+
+
+def _survey_or_fail(slug):
+    survey = survey_store.get_survey(slug)
+    if survey is None:
+        raise click.ClickException(f"No survey with the slug '{slug}'. Load it first.")
+    return survey
+
+
+@surveys_cli.command("validate")
+@click.argument("files", nargs=-1, required=True, type=click.Path())
+def validate_command(files):
+    """Check definition files and list every problem."""
+    failed = False
+    for path in files:
+        try:
+            load_file(path)
+            click.echo(f"{path}: ok")
+        except DefinitionError as error:
+            failed = True
+            click.echo(error.report(), err=True)
+    if failed:
+        raise SystemExit(1)
+
+
+@surveys_cli.command("load")
+@click.argument("files", nargs=-1, type=click.Path())
+def load_command(files):
+    """Load survey files (default: the bundled ones). Safe to repeat."""
+    paths = files or current_app.config["BUNDLED_SURVEYS"]
+    try:
+        definitions = [load_file(path) for path in paths]
+    except DefinitionError as error:
+        raise click.ClickException("\n" + error.report()) from None
+    for data in definitions:
+        survey, changed = survey_store.load_definition(data)
+        state = f"version {survey.current.number}" + (" (new)" if changed else " (unchanged)")
+        click.echo(f"{survey.slug}: {state}")
+    db.session.commit()
+
+
+@surveys_cli.command("status")
+@click.argument("slug")
+@click.argument("status", type=click.Choice(["open", "closed"]))
+def status_command(slug, status):
+    """Open or close a survey to new answers."""
+    survey_store.set_status(_survey_or_fail(slug), status)
+    db.session.commit()
+    click.echo(f"{slug}: {status}")
+
+
+@surveys_cli.command("links")
+@click.argument("slug")
+@click.option("--base-url", help="Public address of this server (default: VOCES_PUBLIC_URL).")
+@click.option(
+    "--qr-dir", type=click.Path(file_okay=False), help="Write one SVG QR code per link here."
+)
+def links_command(slug, base_url, qr_dir):
+    """Print the survey's links, one per community, and optionally QR codes."""
+    links = survey_links(_survey_or_fail(slug), base_url or current_app.config["PUBLIC_URL"])
+    for label, url in links:
+        click.echo(f"{label}\t{url}")
+    if qr_dir:
+        for path in write_qr_codes(links, qr_dir):
+            click.echo(f"wrote {path}")
+
+
+@surveys_cli.command("purge-drafts")
+def purge_drafts_command():
+    """Delete unfinished answers older than DRAFT_MAX_AGE (7 days). For cron."""
+    cutoff = datetime.now(UTC).replace(tzinfo=None) - current_app.config["DRAFT_MAX_AGE"]
+    removed = responding.purge_drafts(cutoff)
+    db.session.commit()
+    click.echo(f"deleted {removed} unfinished drafts")
+
+
+@surveys_cli.command("demo")
+@click.argument("slug")
+@click.option("--responses", "count", default=200, show_default=True, type=click.IntRange(0))
+@click.option("--seed", default=1, show_default=True, type=int)
+@click.option("--clear", is_flag=True, help="Remove this survey's demo responses and stop.")
+def demo_command(slug, count, seed, clear):
+    """Add synthetic demo responses (marked as demo), or remove them with --clear."""
+    survey = _survey_or_fail(slug)
+    if clear:
+        removed = demo.clear(survey)
+        db.session.commit()
+        click.echo(f"removed {removed} demo responses")
+        return
+    added = demo.generate(survey, count, seed)
+    db.session.commit()
+    click.echo(f"added {added} demo responses to {slug}")
+
+
+def init_app(app):
+    app.cli.add_command(surveys_cli)

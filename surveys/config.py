@@ -1,0 +1,58 @@
+"""Configuration: safe defaults in code, secrets and the database from the environment.
+
+Environment variables (all optional in development):
+
+``SECRET_KEY``
+    Signs the session cookie. Required in production.
+``DATABASE_URL``
+    SQLAlchemy URL. Defaults to an SQLite file in the instance folder.
+``VOCES_PUBLIC_URL``
+    The address families see, used to print survey links and QR codes.
+"""
+
+import os
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+PACKAGE_DIR = Path(__file__).resolve().parent
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+def resource_dir(name):
+    """Find ``templates/`` or ``translations/``, which sit beside the package.
+
+    A source checkout keeps them next to ``surveys/``; an installed wheel puts
+    them under ``<prefix>/share/voces/``.
+    """
+    candidates = [PACKAGE_DIR.parent / name, Path(sys.prefix) / "share" / "voces" / name]
+    return next((path for path in candidates if path.is_dir()), candidates[0])
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    PUBLIC_URL = os.environ.get("VOCES_PUBLIC_URL", "http://127.0.0.1:5000")
+
+    LANGUAGES = ("en", "es")
+    BABEL_DEFAULT_LOCALE = "en"
+    BABEL_DEFAULT_TIMEZONE = "UTC"
+
+    # The whole survey page, long answers included, fits well inside this.
+    MAX_CONTENT_LENGTH = 256 * 1024
+    LONG_TEXT_MAX = 5000
+    SHORT_TEXT_MAX = 500
+
+    # Unfinished answers are kept server-side this long, then purged.
+    DRAFT_MAX_AGE = timedelta(days=7)
+    PERMANENT_SESSION_LIFETIME = timedelta(days=7)
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_NAME = "voces"
+
+    # A family may pause on a page; an expired token is recovered without
+    # losing answers, so the standard hour is fine.
+    WTF_CSRF_TIME_LIMIT = 3600
+
+    BUNDLED_SURVEYS = (PACKAGE_DIR / "bundled" / "safe-return.yaml",)

@@ -1,0 +1,123 @@
+"""Read-only helpers over a validated definition dict."""
+
+from dataclasses import dataclass
+from functools import cached_property
+
+CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no", "rating")
+TEXT_TYPES = ("short_text", "long_text")
+QUESTION_TYPES = (*CHOICE_TYPES, "number", *TEXT_TYPES, "note")
+OTHER_KEY = "other"
+
+
+def localized(texts, language):
+    """Pick the text for a language from a ``{"en": ..., "es": ...}`` object."""
+    if not texts:
+        return ""
+    return texts.get(language) or next(iter(texts.values()))
+
+
+@dataclass(frozen=True)
+class Question:
+    data: dict
+    section_index: int
+
+    @property
+    def key(self):
+        return self.data["key"]
+
+    @property
+    def type(self):
+        return self.data["type"]
+
+    @property
+    def required(self):
+        return bool(self.data.get("required", False))
+
+    @property
+    def is_note(self):
+        return self.type == "note"
+
+    @property
+    def choices(self):
+        return self.data.get("choices", [])
+
+    @property
+    def allows_other(self):
+        return self.type == "multiple_choice" and bool(self.data.get("other"))
+
+    def text(self, language):
+        return localized(self.data.get("text"), language)
+
+    def help(self, language):
+        return localized(self.data.get("help"), language)
+
+    def message(self, language):
+        return localized(self.data.get("message"), language)
+
+    def choice_label(self, key, language):
+        for choice in self.choices:
+            if choice["key"] == key:
+                return localized(choice["label"], language)
+        return key
+
+
+class Definition:
+    def __init__(self, data):
+        self.data = data
+
+    @property
+    def slug(self):
+        return self.data["slug"]
+
+    @property
+    def languages(self):
+        return tuple(self.data.get("languages", ("en", "es")))
+
+    def text(self, field, language):
+        return localized(self.data.get(field), language)
+
+    @property
+    def sections(self):
+        return self.data["sections"]
+
+    @cached_property
+    def questions(self):
+        return [
+            Question(q, index)
+            for index, section in enumerate(self.sections)
+            for q in section["questions"]
+        ]
+
+    @cached_property
+    def _by_key(self):
+        return {q.key: q for q in self.questions}
+
+    def question(self, key):
+        return self._by_key.get(key)
+
+    def section_questions(self, index):
+        return [q for q in self.questions if q.section_index == index]
+
+    @property
+    def role_question(self):
+        return self.data.get("role_question")
+
+    @property
+    def communities(self):
+        return self.data.get("communities", [])
+
+
+def condition_met(condition, values):
+    """Evaluate a show-if condition against raw answers ``{key: [values]}``."""
+    if not condition:
+        return True
+    given = [v for v in values.get(condition["question"], []) if v.strip()]
+    if "equals" in condition:
+        return str(condition["equals"]) in given
+    if "one_of" in condition:
+        return any(str(option) in given for option in condition["one_of"])
+    return bool(given) == bool(condition.get("answered", True))
+
+
+def is_shown(question, values):
+    return condition_met(question.data.get("show_if"), values)

@@ -1,0 +1,28 @@
+"""The first page: the community question, unless the link already says it."""
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice
+
+from .fields import ChoiceAnswerField, RequiredAnswer
+
+PREFER_NOT_TO_SAY = "-"
+
+
+class StartForm(FlaskForm):
+    pass
+
+
+def build_start_form(survey, language, ask_community):
+    class Form(StartForm):
+        pass
+
+    if ask_community:
+        choices = [SelectChoice(c.slug, c.name(language)) for c in survey.active_communities]
+        choices.append(SelectChoice(PREFER_NOT_TO_SAY, _("Prefer not to say")))
+        Form.community = ChoiceAnswerField(
+            _("Which community are you answering for?"),
+            [RequiredAnswer(_("Please choose your community, or “Prefer not to say”."))],
+            choices=choices,
+        )
+    return Form()

@@ -1,0 +1,182 @@
+"""Build the WTForms form for one page of a survey definition.
+
+Each question becomes a field named after its stable key; a multiple-choice
+question with "other" also gets ``<key>__other`` for the typed detail.
+"""
+
+from flask_babel import gettext as _
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import HiddenField, SelectChoice
+from wtforms.validators import ValidationError
+
+from ..definition.model import OTHER_KEY, is_shown
+from .fields import (
+    ChoiceAnswerField,
+    LongTextAnswerField,
+    MultiChoiceAnswerField,
+    NumberAnswerField,
+    RequiredAnswer,
+    ShortTextAnswerField,
+)
+
+OTHER_SUFFIX = "__other"
+
+
+class PageForm(FlaskForm):
+    submission_token = HiddenField()
+
+    class Meta:
+        # Survey pages are plain forms: answers are read only through fields.
+        locales = False
+
+
+def field_names(question):
+    names = [question.key]
+    if question.allows_other:
+        names.append(question.key + OTHER_SUFFIX)
+    return names
+
+
+def build_page_form(definition, section_index, language, values, formdata=None, csrf=True):
+    """Return a bound form for a page.
+
+    ``values`` are the answers so far (raw, per field name). They fill the
+    fields when ``formdata`` is not given, and decide which questions show.
+    A question whose condition depends on this same page is always shown
+    (no JavaScript can hide it) but only counts when its condition holds:
+    ``form.active`` lists the questions that count.
+    """
+    questions = [q for q in definition.section_questions(section_index) if not q.is_note]
+    page_keys = {q.key for q in questions}
+    merged = {**values, **raw_values(formdata, questions)} if formdata is not None else values
+
+    class Form(PageForm):
+        pass
+
+    rendered, active, hints = [], [], {}
+    for question in questions:
+        counts = is_shown(question, merged)
+        condition = question.data.get("show_if")
+        same_page = bool(condition) and condition["question"] in page_keys
+        if counts or same_page:
+            rendered.append(question)
+            active.extend([question] if counts else [])
+            if same_page:
+                hints[question.key] = condition_hint(definition, condition, language)
+            for name, field in _fields_for(question, language, required=counts):
+                setattr(Form, name, field)
+    source = _multidict(values, rendered) if formdata is None else formdata
+    form = Form(formdata=source, meta={"csrf": csrf})
+    form.questions, form.active, form.condition_hints = rendered, active, hints
+    return form
+
+
+def condition_hint(definition, condition, language):
+    """Say in words when a question applies, for pages seen without JavaScript."""
+    target = definition.question(condition["question"])
+    if condition.get("answered") is False:
+        return _(
+            "Answer this only if you left “%(question)s” blank.", question=target.text(language)
+        )
+    if "answered" in condition:
+        return _("Answer this only if you answered “%(question)s”.", question=target.text(language))
+    wanted = condition.get("one_of") or [condition.get("equals")]
+    labels = [_choice_label(target, str(value), language) for value in wanted]
+    return _("Answer this only if you chose: %(choices)s.", choices=" / ".join(labels))
+
+
+def _choice_label(question, key, language):
+    if question.type == "yes_no":
+        return _("Yes") if key == "yes" else _("No")
+    return question.choice_label(key, language)
+
+
+def raw_values(formdata, questions):
+    """The raw answers posted for these questions, per field name, as typed."""
+    return {
+        name: [v for v in formdata.getlist(name) if v != ""]
+        for question in questions
+        for name in field_names(question)
+    }
+
+
+def _multidict(values, questions):
+    pairs = [
+        (name, value)
+        for question in questions
+        for name in field_names(question)
+        for value in values.get(name, [])
+    ]
+    return MultiDict(pairs)
+
+
+def _choices(question, language):
+    return [
+        SelectChoice(c["key"], question.choice_label(c["key"], language)) for c in question.choices
+    ]
+
+
+def _fields_for(question, language, required=True):
+    wanted = question.required and required
+    validators = [RequiredAnswer(question.message(language))] if wanted else []
+    label = question.text(language)
+    kind = question.type
+    if kind == "single_choice":
+        choices = _choices(question, language)
+        yield (
+            question.key,
+            ChoiceAnswerField(label, validators, choices=choices),
+        )
+    elif kind == "multiple_choice":
+        choices = _choices(question, language)
+        if question.allows_other:
+            choices.append(SelectChoice(OTHER_KEY, _("Other (please tell us)")))
+            validators.append(_OtherDetail(question.key + OTHER_SUFFIX))
+        yield question.key, MultiChoiceAnswerField(label, validators, choices=choices)
+        if question.allows_other:
+            yield question.key + OTHER_SUFFIX, ShortTextAnswerField(_("Other:"), max_length=200)
+    elif kind == "yes_no":
+        choices = [SelectChoice("yes", _("Yes")), SelectChoice("no", _("No"))]
+        yield question.key, ChoiceAnswerField(label, validators, choices=choices)
+    elif kind == "rating":
+        scale = question.data["scale"]
+        choices = [SelectChoice(n, str(n)) for n in range(scale["min"], scale["max"] + 1)]
+        yield question.key, ChoiceAnswerField(label, validators, choices=choices, coerce=int)
+    elif kind == "number":
+        yield (
+            question.key,
+            NumberAnswerField(
+                label,
+                validators,
+                minimum=question.data.get("min"),
+                maximum=question.data.get("max"),
+                decimals=bool(question.data.get("decimals")),
+            ),
+        )
+    elif kind == "short_text":
+        yield (
+            question.key,
+            ShortTextAnswerField(
+                label, validators, max_length=question.data.get("max_length", 500)
+            ),
+        )
+    elif kind == "long_text":
+        yield (
+            question.key,
+            LongTextAnswerField(
+                label, validators, max_length=question.data.get("max_length", 5000)
+            ),
+        )
+
+
+class _OtherDetail:
+    """Choosing "other" asks for a word or two about it."""
+
+    def __init__(self, detail_field):
+        self.detail_field = detail_field
+
+    def __call__(self, form, field):
+        detail = form[self.detail_field].data
+        if OTHER_KEY in (field.data or []) and not detail:
+            raise ValidationError(_("You chose “Other”: please tell us what it is."))

@@ -1,0 +1,43 @@
+"""The one rule that picks the interface language.
+
+1. The respondent's explicit choice: ``?lang=es`` on any link, or the language
+   button on a survey page. It is remembered in the session.
+2. Otherwise the browser's ``Accept-Language`` header.
+3. Otherwise English.
+
+``<html lang>`` and every message follow the locale chosen here.
+"""
+
+from flask import current_app, has_request_context, request, session
+
+SESSION_KEY = "lang"
+
+
+def supported():
+    return current_app.config["LANGUAGES"]
+
+
+def remember_choice():
+    """Store an explicit ``?lang=`` choice before the locale is first read."""
+    wanted = request.args.get("lang")
+    if wanted in supported() and session.get(SESSION_KEY) != wanted:
+        session[SESSION_KEY] = wanted
+
+
+def choose(language):
+    """Record an explicit choice made by a form button."""
+    if language in supported():
+        session[SESSION_KEY] = language
+
+
+def select_locale():
+    if not has_request_context():
+        return "en"  # CLI commands speak English
+    chosen = request.args.get("lang") or session.get(SESSION_KEY)
+    if chosen in supported():
+        return chosen
+    return request.accept_languages.best_match(supported()) or "en"
+
+
+def other_languages(current):
+    return [code for code in supported() if code != current]

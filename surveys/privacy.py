@@ -1,0 +1,39 @@
+"""Nothing about a respondent's network or device is kept.
+
+Voces reads no client address, user agent or referrer. The development
+server's request log normally starts with the client address; a log filter
+removes it, so ``make run`` logs ``- - [date] "GET /s/... HTTP/1.1" 200``.
+Production logging is configured in the gunicorn settings the same way.
+"""
+
+import logging
+import re
+
+# Werkzeug's request lines look like '1.2.3.4 - - [date] "GET / HTTP/1.1" 200 -'.
+_ADDRESS_PREFIX = re.compile(r"^\S+ - - \[")
+
+
+class DropClientAddress(logging.Filter):
+    def filter(self, record):
+        if isinstance(record.msg, str):
+            record.msg = _ADDRESS_PREFIX.sub("- - [", record.msg)
+        return True
+
+
+SECURITY_HEADERS = {
+    "Referrer-Policy": "same-origin",
+    "X-Content-Type-Options": "nosniff",
+}
+
+
+def add_headers(response):
+    for name, value in SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    return response
+
+
+def init_app(app):
+    werkzeug_logger = logging.getLogger("werkzeug")
+    if not any(isinstance(f, DropClientAddress) for f in werkzeug_logger.filters):
+        werkzeug_logger.addFilter(DropClientAddress())
+    app.after_request(add_headers)

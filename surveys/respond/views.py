@@ -1,0 +1,202 @@
+"""Survey pages for families. Every page works without JavaScript.
+
+URLs: ``/s/<slug>`` asks for the community, ``/s/<slug>/<community>`` presets
+it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
+"""
+
+from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+
+from .. import i18n
+from ..definition.model import OTHER_KEY
+from ..extensions import csrf, db
+from ..forms import build_page_form, build_start_form
+from ..forms.start import PREFER_NOT_TO_SAY
+from ..forms.survey_page import raw_values
+from ..services import responding
+from ..services.survey_store import definition_of, get_survey
+
+bp = Blueprint("respond", __name__, url_prefix="/s")
+# Forms here check their CSRF token themselves, so that a failed check can
+# show the page again with the family's answers instead of a bare error.
+csrf.exempt(bp)
+
+
+def _language():
+    return str(get_locale())
+
+
+def _open_survey(slug):
+    survey = get_survey(slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _closed(survey):
+    definition = definition_of(survey.current)
+    return render_template("respond/closed.html", definition=definition), 410
+
+
+def _session_token(slug):
+    return session.get("drafts", {}).get(slug)
+
+
+def _remember(slug, token):
+    session["drafts"] = {**session.get("drafts", {}), slug: token}
+    session.permanent = True
+
+
+def _forget(slug):
+    session["drafts"] = {k: v for k, v in session.get("drafts", {}).items() if k != slug}
+
+
+def _switch_language():
+    """A language button was pressed: remember it and say so."""
+    wanted = request.form.get("lang")
+    if wanted:
+        i18n.choose(wanted)
+    return bool(wanted)
+
+
+@bp.route("/<slug>", methods=["GET", "POST"])
+@bp.route("/<slug>/<community_slug>", methods=["GET", "POST"])
+def start(slug, community_slug=None):
+    survey = _open_survey(slug)
+    community = survey.community(community_slug) if community_slug else None
+    if community_slug and community is None:
+        abort(404)
+    if not survey.is_open:
+        return _closed(survey)
+    ask = community is None and bool(survey.active_communities)
+    form = build_start_form(survey, _language(), ask)
+    if request.method == "POST" and _switch_language():
+        return redirect(request.path)  # nothing typed here but the community
+    if form.validate_on_submit():
+        if ask and form.community.data != PREFER_NOT_TO_SAY:
+            community = survey.community(form.community.data)
+        draft = responding.find_draft(survey, _session_token(slug))
+        if draft is None:
+            draft, token = responding.start_draft(survey, community)
+            _remember(slug, token)
+        else:
+            responding.set_community(draft, community)
+        db.session.commit()
+        return redirect(url_for(".page", slug=slug, number=1))
+    status = 400 if form.errors.get("csrf_token") else 422 if form.errors else 200
+    return render_template(
+        "respond/start.html",
+        survey=survey,
+        definition=definition_of(survey.current),
+        community=community,
+        form=form,
+    ), status
+
+
+@bp.route("/<slug>/p/<int:number>", methods=["GET", "POST"])
+def page(slug, number):
+    survey = _open_survey(slug)
+    if not survey.is_open:
+        return _closed(survey)
+    draft = responding.find_draft(survey, _session_token(slug))
+    if request.method == "POST":
+        return _post_page(survey, draft, number)
+    if draft is None:
+        return redirect(url_for(".start", slug=slug))
+    pages = responding.visible_pages(draft)
+    if number - 1 not in pages:
+        later = [p for p in pages if p >= number - 1]
+        return redirect(url_for(".page", slug=slug, number=(later or pages)[0] + 1))
+    form = _page_form(draft, number)
+    if request.args.get("check"):
+        form.validate()
+    return _render_page(draft, number, form)
+
+
+def _page_form(draft, number, formdata=None):
+    form = build_page_form(
+        definition_of(draft.version), number - 1, _language(), draft.values, formdata=formdata
+    )
+    form.submission_token.data = draft.submission_token
+    return form
+
+
+def _render_page(draft, number, form, status=200, csrf_failed=False):
+    pages = responding.visible_pages(draft)
+    definition = definition_of(draft.version)
+    return render_template(
+        "respond/page.html",
+        definition=definition,
+        section=definition.sections[number - 1],
+        form=form,
+        number=number,
+        position=pages.index(number - 1) + 1,
+        total=len(pages),
+        is_last=number - 1 == pages[-1],
+        is_first=number - 1 == pages[0],
+        csrf_failed=csrf_failed,
+        other_key=OTHER_KEY,
+    ), status
+
+
+def _post_page(survey, draft, number):
+    definition = definition_of(survey.current if draft is None else draft.version)
+    if not 0 < number <= len(definition.sections):
+        abort(404)
+    token = request.form.get("submission_token", "")
+    # A page that comes back after the answers were sent (a double tap, a
+    # queued retry): the same answers are welcome, different ones are not.
+    posted = raw_values(request.form, definition.section_questions(number - 1))
+    try:
+        if responding.check_replay(token, posted):
+            _forget(survey.slug)
+            return redirect(url_for(".thanks", slug=survey.slug))
+    except responding.SubmissionConflict:
+        return render_template("respond/conflict.html", definition=definition), 409
+    if draft is None:
+        # The session was lost (cookie cleared or expired): keep what was typed.
+        draft, session_token = responding.resume_draft(survey, token)
+        if draft is None:
+            community = survey.community(request.form.get("community", ""))
+            draft, session_token = responding.start_draft(survey, community, token)
+        _remember(survey.slug, session_token)
+    form = _page_form(draft, number, formdata=request.form)
+    valid = form.validate()
+    if form.errors.get("csrf_token"):
+        db.session.commit()
+        return _render_page(draft, number, form, status=400, csrf_failed=True)
+    # Whatever was typed is kept, even with errors: a closed tab loses nothing.
+    responding.save_page(draft, posted)
+    db.session.commit()
+    return _navigate(survey, draft, number, form, valid, posted)
+
+
+def _navigate(survey, draft, number, form, valid, posted):
+    slug = survey.slug
+    if _switch_language():
+        return redirect(url_for(".page", slug=slug, number=number))
+    pages = responding.visible_pages(draft)
+    if request.form.get("nav") == "back":
+        earlier = [p for p in pages if p < number - 1]
+        if not earlier:
+            return redirect(url_for(".start", slug=slug))
+        return redirect(url_for(".page", slug=slug, number=earlier[-1] + 1))
+    if not valid:
+        return _render_page(draft, number, form, status=422)
+    later = [p for p in pages if p > number - 1]
+    if later:
+        return redirect(url_for(".page", slug=slug, number=later[0] + 1))
+    try:
+        responding.submit(draft, _language(), posted)
+    except responding.IncompleteAnswers as incomplete:
+        db.session.rollback()
+        return redirect(url_for(".page", slug=slug, number=incomplete.page + 1, check=1))
+    db.session.commit()
+    _forget(slug)
+    return redirect(url_for(".thanks", slug=slug))
+
+
+@bp.route("/<slug>/thanks")
+def thanks(slug):
+    survey = _open_survey(slug)
+    return render_template("respond/thanks.html", definition=definition_of(survey.current))

@@ -1,0 +1,1 @@
+"""Domain logic. Services flush; the request or CLI command commits."""

@@ -1,0 +1,192 @@
+"""A family's path through a survey: drafts, pages and the final submission."""
+
+import hashlib
+import json
+import secrets
+from datetime import UTC, datetime
+
+from werkzeug.datastructures import MultiDict
+
+from ..definition.model import OTHER_KEY, is_shown
+from ..extensions import db
+from ..forms import build_page_form, field_names
+from ..models import Answer, Draft, Response
+from .survey_store import definition_of
+
+TOKEN_BYTES = 32  # 256 bits: unguessable
+
+
+class IncompleteAnswers(Exception):
+    """An earlier page needs attention before the survey can be sent."""
+
+    def __init__(self, page):
+        self.page = page
+        super().__init__(page)
+
+
+class SubmissionConflict(Exception):
+    """The same submission token came back with different answers."""
+
+
+def new_token():
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def _hash(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_draft(survey, community, submission_token=None):
+    """Open a draft and return ``(draft, session_token)``.
+
+    Only a hash of the session token is stored. A known submission token is
+    reused so that a page posted after the cookie was lost is still recognised.
+    """
+    token = new_token()
+    if not submission_token or _token_in_use(submission_token):
+        submission_token = new_token()
+    draft = Draft(
+        token_hash=_hash(token),
+        survey=survey,
+        version=survey.current,
+        community=community,
+        submission_token=submission_token,
+        values={},
+    )
+    db.session.add(draft)
+    db.session.flush()
+    return draft, token
+
+
+def resume_draft(survey, submission_token):
+    """Reattach a draft to a browser whose session cookie was lost.
+
+    Every page carries the draft's submission token, which is as secret as
+    the cookie. Returns ``(draft, new_session_token)`` or ``(None, None)``.
+    """
+    if not submission_token:
+        return None, None
+    draft = db.session.scalar(
+        db.select(Draft).filter_by(survey_id=survey.id, submission_token=submission_token)
+    )
+    if draft is None:
+        return None, None
+    token = new_token()
+    draft.token_hash = _hash(token)
+    db.session.flush()
+    return draft, token
+
+
+def _token_in_use(submission_token):
+    return (
+        db.session.scalar(db.select(Draft.id).filter_by(submission_token=submission_token))
+        is not None
+        or find_submission(submission_token) is not None
+    )
+
+
+def find_draft(survey, token):
+    if not token:
+        return None
+    draft = db.session.scalar(db.select(Draft).filter_by(token_hash=_hash(token)))
+    return draft if draft and draft.survey_id == survey.id else None
+
+
+def set_community(draft, community):
+    draft.community = community
+    db.session.flush()
+
+
+def visible_pages(draft):
+    """Indexes of the sections that have at least one question to show."""
+    definition = definition_of(draft.version)
+    return [
+        index
+        for index in range(len(definition.sections))
+        if any(is_shown(q, draft.values) for q in definition.section_questions(index))
+    ]
+
+
+def save_page(draft, values):
+    draft.values = {**draft.values, **values}
+    draft.updated_at = datetime.now(UTC).replace(tzinfo=None)
+    db.session.flush()
+
+
+def digest(values):
+    canonical = {k: sorted(v.strip() for v in vs) for k, vs in values.items() if vs}
+    return hashlib.sha256(json.dumps(canonical, sort_keys=True).encode()).hexdigest()
+
+
+def find_submission(submission_token):
+    if not submission_token:
+        return None
+    return db.session.scalar(db.select(Response).filter_by(submission_token=submission_token))
+
+
+def check_replay(submission_token, values):
+    """For a token already submitted: True if these are the same answers.
+
+    Raises ``SubmissionConflict`` when the answers differ; the first stay.
+    Returns False when the token has not been submitted.
+    """
+    response = find_submission(submission_token)
+    if response is None:
+        return False
+    if response.digest != digest(values):
+        raise SubmissionConflict(submission_token)
+    return True
+
+
+def submit(draft, language, last_values):
+    """Validate every shown page again and store the response in one go.
+
+    The draft is deleted: once answers are sent nothing unfinished remains.
+    """
+    definition = definition_of(draft.version)
+    values = draft.values
+    answers = []
+    for index in visible_pages(draft):
+        form = build_page_form(
+            definition, index, language, values, formdata=_formdata(values), csrf=False
+        )
+        if not form.validate():
+            raise IncompleteAnswers(index)
+        answers.extend(_answers(form))
+    role_key = definition.role_question
+    response = Response(
+        survey_id=draft.survey_id,
+        version_id=draft.version_id,
+        community_id=draft.community_id,
+        language=language,
+        role=next((a.value for a in answers if a.question_key == role_key), None),
+        submitted_on=datetime.now(UTC).date(),
+        submission_token=draft.submission_token,
+        digest=digest(last_values),
+        answers=answers,
+    )
+    db.session.add(response)
+    db.session.delete(draft)
+    db.session.flush()
+    return response
+
+
+def _formdata(values):
+    return MultiDict([(name, v) for name, vs in values.items() for v in vs])
+
+
+def _answers(form):
+    for question in form.active:
+        value = form[question.key].data
+        if value is None or value in ("", []):
+            continue
+        other = None
+        if question.allows_other and OTHER_KEY in value:
+            other = form[field_names(question)[1]].data or None
+        yield Answer(question_key=question.key, value=value, other_text=other)
+
+
+def purge_drafts(older_than):
+    """Delete drafts untouched since ``older_than`` (a naive UTC datetime)."""
+    result = db.session.execute(db.delete(Draft).where(Draft.updated_at < older_than))
+    return result.rowcount

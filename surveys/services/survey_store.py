@@ -1,0 +1,50 @@
+"""Surveys and their versions in the database."""
+
+from ..definition import Definition
+from ..extensions import db
+from ..models import Community, Survey, SurveyVersion
+
+
+def get_survey(slug):
+    return db.session.scalar(db.select(Survey).filter_by(slug=slug))
+
+
+def definition_of(version):
+    return Definition(version.definition)
+
+
+def load_definition(data):
+    """Create the survey, or add a version when its definition changed.
+
+    Returns ``(survey, changed)``. A stored version is never edited, so the
+    meaning of answers already given cannot change under them.
+    """
+    survey = get_survey(data["slug"])
+    if survey is None:
+        survey = Survey(slug=data["slug"])
+        db.session.add(survey)
+    changed = not survey.versions or survey.current.definition != data
+    if changed:
+        survey.versions.append(SurveyVersion(number=len(survey.versions) + 1, definition=data))
+    _sync_communities(survey, data.get("communities", []))
+    db.session.flush()
+    return survey, changed
+
+
+def _sync_communities(survey, wanted):
+    existing = {c.slug: c for c in survey.communities}
+    for position, item in enumerate(wanted):
+        community = existing.pop(item["slug"], None)
+        if community is None:
+            community = Community(slug=item["slug"])
+            survey.communities.append(community)
+        community.names = dict(item["name"])
+        community.position = position
+        community.active = True
+    for community in existing.values():
+        community.active = False
+
+
+def set_status(survey, status):
+    survey.status = status
+    db.session.flush()

@@ -1,0 +1,239 @@
+"""Shared fixtures: ``app``, ``client``, ``runner``, ``db``, factories and a respondent driver.
+
+Set ``TEST_DATABASE_URL`` (e.g. ``postgresql+psycopg://postgres@127.0.0.1/test``)
+to run the whole suite on PostgreSQL instead of a fresh SQLite file per test.
+"""
+
+import copy
+import os
+import re
+
+import pytest
+import yaml
+from bs4 import BeautifulSoup
+from flask import g, has_app_context
+from flask.testing import FlaskClient
+
+from surveys import create_app
+from surveys.config import PACKAGE_DIR
+from surveys.extensions import db as _db
+from surveys.services import survey_store
+
+BUNDLED = PACKAGE_DIR / "bundled" / "safe-return.yaml"
+
+
+class FreshRequestClient(FlaskClient):
+    """Gives every request a clean ``g``, as production does.
+
+    The ``app`` fixture keeps one app context open so tests can use the
+    session; Flask then reuses it for requests, and per-request caches on
+    ``g`` (the locale, the CSRF token) would leak from one request to the next.
+    """
+
+    def open(self, *args, **kwargs):
+        if has_app_context():
+            for name in list(vars(g)):
+                delattr(g, name)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def database_url(tmp_path):
+    return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'voces.sqlite'}"
+
+
+@pytest.fixture
+def app(database_url, tmp_path):
+    app = create_app(
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": database_url,
+        }
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        _db.drop_all()
+        _db.create_all()
+        yield app
+        _db.session.remove()
+        _db.drop_all()
+        _db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def db(app):
+    return _db
+
+
+@pytest.fixture
+def bundled_definition():
+    return yaml.safe_load(BUNDLED.read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def make_survey(app):
+    """Store a survey: the bundled one by default, or a definition with overrides."""
+
+    def make(definition=None, **overrides):
+        data = copy.deepcopy(definition or yaml.safe_load(BUNDLED.read_text(encoding="utf-8")))
+        data.update(overrides)
+        survey, _changed = survey_store.load_definition(data)
+        _db.session.commit()
+        return survey
+
+    return make
+
+
+@pytest.fixture
+def survey(make_survey):
+    return make_survey()
+
+
+def texts(en, es):
+    return {"en": en, "es": es}
+
+
+@pytest.fixture
+def tiny_definition():
+    """Two pages: a required choice and a number, then a long text."""
+    return {
+        "slug": "tiny",
+        "title": texts("Tiny survey", "Encuesta pequeña"),
+        "intro": texts("Two short pages.", "Dos páginas cortas."),
+        "consent": texts("Anonymous.", "Anónima."),
+        "role_question": "role",
+        "communities": [{"slug": "north", "name": texts("North", "Norte")}],
+        "sections": [
+            {
+                "title": texts("About you", "Sobre usted"),
+                "questions": [
+                    {
+                        "key": "role",
+                        "type": "single_choice",
+                        "required": True,
+                        "text": texts("Who is answering?", "¿Quién responde?"),
+                        "choices": [
+                            {"key": "parent", "label": texts("Parent", "Madre o padre")},
+                            {"key": "student", "label": texts("Student", "Estudiante")},
+                        ],
+                    },
+                    {
+                        "key": "kids",
+                        "type": "number",
+                        "min": 1,
+                        "max": 15,
+                        "text": texts("How many children?", "¿Cuántos hijos?"),
+                    },
+                ],
+            },
+            {
+                "title": texts("Your words", "Sus palabras"),
+                "questions": [
+                    {
+                        "key": "need",
+                        "type": "long_text",
+                        "text": texts("What do you need?", "¿Qué necesita?"),
+                    },
+                ],
+            },
+        ],
+    }
+
+
+class Respondent:
+    """Drives the survey like a family's browser: reads each page, fills it, posts it."""
+
+    def __init__(self, client, slug):
+        self.client, self.slug = client, slug
+        self.page = None
+
+    def get(self, url, **kwargs):
+        self.page = self.client.get(url, **kwargs)
+        return self.page
+
+    def soup(self):
+        return BeautifulSoup(self.page.get_data(as_text=True), "html.parser")
+
+    def form_fields(self):
+        """Hidden fields of the answers form, as the browser would send them."""
+        form = self.soup().find("form", id="answers")
+        return {i["name"]: i.get("value", "") for i in form.find_all("input", type="hidden")}
+
+    def start(self, community=None, lang=None, choose="-"):
+        url = f"/s/{self.slug}" + (f"/{community}" if community else "")
+        query = f"?lang={lang}" if lang else ""
+        self.get(url + query)
+        data = self.form_fields() | {"nav": "next"}
+        if self.soup().find("input", attrs={"name": "community"}) and not community:
+            data["community"] = choose
+        return self.post(url, data)
+
+    def post(self, url, data, follow=True, **kwargs):
+        self.page = self.client.post(url, data=data, follow_redirects=follow, **kwargs)
+        return self.page
+
+    def valid_answers(self, text="A sentinel answer"):
+        """A valid answer for every question shown on the current page."""
+        soup = self.soup()
+        answers = {}
+        for field in soup.select("form#answers input[type=radio]"):
+            answers.setdefault(field["name"], field["value"])
+        for field in soup.select("form#answers input[type=checkbox]"):
+            answers.setdefault(field["name"], field["value"])
+        for field in soup.select("form#answers input[type=text]"):
+            numeric = field.get("inputmode") in ("numeric", "decimal")
+            if not field["name"].endswith("__other"):
+                answers[field["name"]] = "2" if numeric else text
+        for field in soup.select("form#answers textarea"):
+            answers[field["name"]] = text
+        return answers
+
+    def submit_page(self, answers=None, nav="next", **kwargs):
+        data = self.form_fields() | (self.valid_answers() if answers is None else answers)
+        data["nav"] = nav
+        return self.post(self.page.request.path, data, **kwargs)
+
+    def complete(self, text="A sentinel answer", **kwargs):
+        """Answer every page with valid answers until the thank-you page."""
+        for _ in range(30):
+            if not self.page.request.path.startswith(f"/s/{self.slug}/p/"):
+                return self.page
+            self.submit_page(self.valid_answers(text), **kwargs)
+        raise AssertionError("the survey never ended")
+
+    @property
+    def path(self):
+        return self.page.request.path
+
+    def text(self):
+        return self.soup().get_text(" ", strip=True)
+
+
+@pytest.fixture
+def respondent(client):
+    def make(slug="safe-return"):
+        return Respondent(client, slug)
+
+    return make
+
+
+def visible_text(html):
+    soup = BeautifulSoup(html, "html.parser")
+    for hidden in soup(["script", "style"]):
+        hidden.decompose()
+    return soup.get_text(" ", strip=True)
+
+
+def csrf_token(html):
+    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
