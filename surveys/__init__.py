@@ -6,7 +6,7 @@ import os
 from flask import Flask
 
 from . import i18n
-from .config import Config, resource_dir
+from .config import Config, from_environment, resource_dir
 from .extensions import babel, csrf, db, migrate
 
 
@@ -18,6 +18,7 @@ def create_app(test_config=None):
         static_folder=str(resource_dir("static")),
     )
     app.config.from_object(Config)
+    app.config.update(from_environment())
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
     if test_config:
         app.config.update(test_config)

@@ -29,11 +29,31 @@ def resource_dir(name):
     return next((path for path in candidates if path.is_dir()), candidates[0])
 
 
+def database_url(url):
+    """Accept the common ``postgres://`` spellings and use the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def from_environment(environ=os.environ):
+    """Settings read when the app is created, so tests and servers can set them."""
+    settings = {}
+    if environ.get("SECRET_KEY"):
+        settings["SECRET_KEY"] = environ["SECRET_KEY"]
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
+    if environ.get("VOCES_PUBLIC_URL"):
+        settings["PUBLIC_URL"] = environ["VOCES_PUBLIC_URL"]
+    return settings
+
+
 class Config:
-    SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
-    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")  # None: SQLite in instance/
+    SECRET_KEY = DEV_SECRET_KEY
+    SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-    PUBLIC_URL = os.environ.get("VOCES_PUBLIC_URL", "http://127.0.0.1:5000")
+    PUBLIC_URL = "http://127.0.0.1:5000"
 
     LANGUAGES = ("en", "es")
     BABEL_DEFAULT_LOCALE = "en"

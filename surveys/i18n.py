@@ -33,9 +33,9 @@ def choose(language):
 def select_locale():
     if not has_request_context():
         return "en"  # CLI commands speak English
-    chosen = request.args.get("lang") or session.get(SESSION_KEY)
-    if chosen in supported():
-        return chosen
+    for chosen in (request.args.get("lang"), session.get(SESSION_KEY)):
+        if chosen in supported():
+            return chosen
     return request.accept_languages.best_match(supported()) or "en"
 
 

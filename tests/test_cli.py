@@ -1,0 +1,133 @@
+"""The ``flask surveys`` commands, through the CLI runner."""
+
+import copy
+import json
+
+from surveys.models import Response, Survey
+from tests.conftest import BUNDLED
+
+
+def test_load_is_safe_to_repeat(runner, db):
+    first = runner.invoke(args=["surveys", "load"])
+    again = runner.invoke(args=["surveys", "load"])
+
+    assert "safe-return: version 1 (new)" in first.output
+    assert "safe-return: version 1 (unchanged)" in again.output
+    assert db.session.scalar(db.select(db.func.count(Survey.id))) == 1
+
+
+def test_changed_file_becomes_a_new_version_and_old_answers_keep_theirs(
+    runner, db, survey, respondent, tmp_path, bundled_definition
+):
+    family = respondent()
+    family.start(community="pacoima")
+    family.complete()
+    changed = copy.deepcopy(bundled_definition)
+    changed["title"]["en"] = "Safe return to school, 2027"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "load", str(path)])
+
+    assert "version 2 (new)" in result.output
+    response = db.session.scalars(db.select(Response)).one()
+    assert response.version.number == 1
+    assert response.version.definition["title"]["en"] == "Safe return to school"
+
+
+def test_load_refuses_an_invalid_file_and_stores_nothing(runner, db, tmp_path):
+    path = tmp_path / "bad.yaml"
+    path.write_text("slug: bad\ntitle: {en: Only English}\n", encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "load", str(path)])
+
+    assert result.exit_code == 1
+    assert "title.es" in result.output
+    assert db.session.scalars(db.select(Survey)).all() == []
+
+
+def test_links_prints_one_link_per_community_and_writes_qr_codes(runner, survey, tmp_path):
+    result = runner.invoke(
+        args=[
+            "surveys",
+            "links",
+            "safe-return",
+            "--base-url",
+            "https://voces.example.org/",
+            "--qr-dir",
+            str(tmp_path / "qr"),
+        ]
+    )
+
+    assert result.exit_code == 0
+    assert "https://voces.example.org/s/safe-return\n" in result.output
+    for community in survey.active_communities:
+        assert f"https://voces.example.org/s/safe-return/{community.slug}" in result.output
+        svg = (tmp_path / "qr" / f"{community.slug}.svg").read_text()
+        assert svg.startswith("<?xml") and "<svg" in svg
+    assert (tmp_path / "qr" / "all.svg").exists()
+
+
+def test_links_for_an_unknown_survey_is_a_clear_error(runner, db):
+    result = runner.invoke(args=["surveys", "links", "nope"])
+
+    assert result.exit_code == 1
+    assert "No survey with the slug 'nope'" in result.output
+
+
+def test_status_closes_and_reopens(runner, client, survey):
+    runner.invoke(args=["surveys", "status", "safe-return", "closed"])
+    assert client.get("/s/safe-return").status_code == 410
+    runner.invoke(args=["surveys", "status", "safe-return", "open"])
+    assert client.get("/s/safe-return").status_code == 200
+
+
+def demo_summary(db):
+    responses = db.session.scalars(db.select(Response).order_by(Response.id)).all()
+    return [
+        (
+            r.language,
+            r.community_id,
+            r.role,
+            sorted((a.question_key, json.dumps(a.value)) for a in r.answers),
+        )
+        for r in responses
+    ]
+
+
+def test_demo_adds_marked_responses_in_both_languages(runner, db, survey):
+    result = runner.invoke(
+        args=["surveys", "demo", "safe-return", "--responses", "60", "--seed", "7"]
+    )
+
+    assert "added 60 demo responses" in result.output
+    responses = db.session.scalars(db.select(Response)).all()
+    assert len(responses) == 60
+    assert all(r.is_demo for r in responses)
+    assert {r.language for r in responses} == {"en", "es"}
+    assert len({r.community_id for r in responses}) >= 4
+    open_texts = [
+        a.value for r in responses for a in r.answers if a.question_key == "need_to_feel_safe"
+    ]
+    assert len(set(open_texts)) >= 10
+
+
+def test_demo_is_repeatable_with_a_seed_and_clear_keeps_real_answers(
+    runner, db, survey, respondent
+):
+    family = respondent()
+    family.start(community="pacoima")
+    family.complete()
+    runner.invoke(args=["surveys", "demo", "safe-return", "--responses", "15", "--seed", "3"])
+    first = demo_summary(db)[1:]
+
+    cleared = runner.invoke(args=["surveys", "demo", "safe-return", "--clear"])
+    assert "removed 15 demo responses" in cleared.output
+    assert len(demo_summary(db)) == 1  # the family's real response stays
+
+    runner.invoke(args=["surveys", "demo", "safe-return", "--responses", "15", "--seed", "3"])
+    assert demo_summary(db)[1:] == first
+
+
+def test_bundled_file_path_is_the_default(app):
+    assert BUNDLED in [p for p in app.config["BUNDLED_SURVEYS"]]

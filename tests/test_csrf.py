@@ -1,0 +1,51 @@
+"""A failed or expired CSRF check never loses the family's answers."""
+
+import time
+
+from surveys.models import Response
+
+
+def test_bad_token_returns_the_page_with_answers_and_a_fresh_token(db, survey, respondent):
+    family = respondent()
+    family.start(community="pacoima", lang="es")
+    answers = family.valid_answers("Lo que escribí")
+    old = family.form_fields()
+
+    family.post(family.path, old | answers | {"csrf_token": "tampered", "nav": "next"})
+
+    assert family.page.status_code == 400
+    assert "Sus respuestas siguen aquí" in family.text()
+    assert family.soup().find("input", attrs={"name": "one_word"})["value"] == "Lo que escribí"
+    fresh = family.form_fields()["csrf_token"]
+    assert fresh and fresh != "tampered"
+    family.submit_page(answers)  # the fresh token works
+    assert family.path == "/s/safe-return/p/2"
+
+
+def test_missing_token_on_the_start_page_is_explained(client, survey):
+    page = client.post(
+        "/s/safe-return",
+        data={"community": "pacoima", "nav": "next"},
+        headers={"Accept-Language": "es"},
+    )
+
+    assert page.status_code == 400
+    assert "community" in page.get_data(as_text=True)  # the form is shown again
+    assert '<html lang="es">' in page.get_data(as_text=True)
+
+
+def test_expired_token_keeps_answers_and_the_survey_can_finish(db, survey, respondent, monkeypatch):
+    family = respondent()
+    family.start(community="pacoima", lang="en")
+    answers = family.valid_answers("Typed before lunch")
+    later = time.time() + 2 * 3600  # past the one-hour token limit
+    monkeypatch.setattr("itsdangerous.timed.time.time", lambda: later)
+
+    family.submit_page(answers)
+
+    assert family.page.status_code == 400
+    assert "Your answers are still here" in family.text()
+    assert family.soup().find("input", attrs={"name": "one_word"})["value"] == "Typed before lunch"
+    family.submit_page(answers)
+    family.complete()
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1

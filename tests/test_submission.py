@@ -1,0 +1,77 @@
+"""Storing a response: one transaction, the right facts, and exactly once per token."""
+
+from datetime import UTC, datetime
+
+from surveys.models import Answer, Response
+
+
+def finish_until_last_page(family):
+    while True:
+        family.submit_page()
+        progress = family.soup().find("progress")
+        if progress["value"] == progress["max"]:
+            return
+
+
+def test_response_stores_version_community_language_role_and_day(db, survey, respondent):
+    family = respondent()
+    family.start(community="south-la", lang="es")
+    family.complete("Necesitamos internet")
+
+    response = db.session.scalars(db.select(Response)).one()
+    assert response.version_id == survey.current.id
+    assert response.community.slug == "south-la"
+    assert response.language == "es"
+    assert response.role == "parent_guardian"
+    assert response.submitted_on == datetime.now(UTC).date()
+    assert not response.is_demo
+    answers = response.answer_map()
+    assert answers["need_to_feel_safe"].value == "Necesitamos internet"
+    assert answers["children_in_school"].value == 2
+    assert isinstance(answers["safety_measures"].value, list)
+    assert isinstance(answers["confidence_health"].value, int)
+
+
+def test_same_token_same_answers_is_stored_once(client, db, survey, respondent):
+    family = respondent()
+    family.start(community="south-la", lang="en")
+    finish_until_last_page(family)
+    last = family.form_fields() | family.valid_answers("Same words") | {"nav": "next"}
+    url = family.path
+
+    first = client.post(url, data=last, follow_redirects=True)
+    again = client.post(url, data=last, follow_redirects=True)
+
+    assert first.request.path == again.request.path == "/s/safe-return/thanks"
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+def test_same_token_different_answers_is_refused_and_first_kept(client, db, survey, respondent):
+    family = respondent()
+    family.start(community="south-la", lang="es")
+    finish_until_last_page(family)
+    last = family.form_fields() | family.valid_answers("Primera respuesta") | {"nav": "next"}
+    url = family.path
+    client.post(url, data=last)
+
+    changed = client.post(url, data=last | {"need_to_feel_safe": "Otra respuesta"})
+
+    assert changed.status_code == 409
+    assert "ya" in changed.get_data(as_text=True)  # "Sus respuestas ya se enviaron"
+    stored = db.session.scalars(db.select(Answer).filter_by(question_key="need_to_feel_safe"))
+    assert [a.value for a in stored] == ["Primera respuesta"]
+
+
+def test_two_families_get_two_responses(client, app, db, survey, respondent):
+    respondent().start(community="pacoima")
+    first = respondent()
+    first.start(community="pacoima")
+    first.complete()
+    second_client = app.test_client()
+    from tests.conftest import Respondent
+
+    second = Respondent(second_client, "safe-return")
+    second.start(community="wilmington")
+    second.complete()
+
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 2
