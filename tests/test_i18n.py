@@ -165,3 +165,22 @@ def test_the_english_check_would_catch_english(survey, client):
         assert_all_spanish(html.replace("Prefiero no decir", "Prefer not to say"), fragments, "x")
     with pytest.raises(AssertionError):
         assert_all_spanish(html.replace("Empezar", "Start"), fragments, "x")
+
+
+def test_wtforms_own_messages_are_spanish(app):
+    """Stock WTForms validators (used by staff forms) follow the locale too."""
+    from flask_wtf import FlaskForm
+    from wtforms import IntegerField
+    from wtforms.validators import DataRequired, NumberRange
+
+    class Form(FlaskForm):
+        class Meta:
+            csrf = False
+
+        count = IntegerField(validators=[DataRequired(), NumberRange(min=1, max=5)])
+
+    with app.test_request_context("/?lang=es", method="POST", data={"count": "9"}):
+        form = Form()
+        assert not form.validate()
+        message = form.errors["count"][0]
+    assert message == "El número debe estar entre 1 y 5."

@@ -5,12 +5,15 @@ from datetime import UTC, datetime
 from surveys.models import Answer, Response
 
 
-def finish_until_last_page(family):
+def last_page_post(family, lang, text):
+    """Answer up to the last page; return its URL and the final post's data."""
+    family.start(community="south-la", lang=lang)
     while True:
         family.submit_page()
         progress = family.soup().find("progress")
         if progress["value"] == progress["max"]:
-            return
+            break
+    return family.path, family.form_fields() | family.valid_answers(text) | {"nav": "next"}
 
 
 def test_response_stores_version_community_language_role_and_day(db, survey, respondent):
@@ -33,11 +36,7 @@ def test_response_stores_version_community_language_role_and_day(db, survey, res
 
 
 def test_same_token_same_answers_is_stored_once(client, db, survey, respondent):
-    family = respondent()
-    family.start(community="south-la", lang="en")
-    finish_until_last_page(family)
-    last = family.form_fields() | family.valid_answers("Same words") | {"nav": "next"}
-    url = family.path
+    url, last = last_page_post(respondent(), "en", "Same words")
 
     first = client.post(url, data=last, follow_redirects=True)
     again = client.post(url, data=last, follow_redirects=True)
@@ -47,11 +46,7 @@ def test_same_token_same_answers_is_stored_once(client, db, survey, respondent):
 
 
 def test_same_token_different_answers_is_refused_and_first_kept(client, db, survey, respondent):
-    family = respondent()
-    family.start(community="south-la", lang="es")
-    finish_until_last_page(family)
-    last = family.form_fields() | family.valid_answers("Primera respuesta") | {"nav": "next"}
-    url = family.path
+    url, last = last_page_post(respondent(), "es", "Primera respuesta")
     client.post(url, data=last)
 
     changed = client.post(url, data=last | {"need_to_feel_safe": "Otra respuesta"})

@@ -103,10 +103,9 @@ def page(slug, number):
         return _post_page(survey, draft, number)
     if draft is None:
         return redirect(url_for(".start", slug=slug))
-    pages = responding.visible_pages(draft)
-    if number - 1 not in pages:
-        later = [p for p in pages if p >= number - 1]
-        return redirect(url_for(".page", slug=slug, number=(later or pages)[0] + 1))
+    if number - 1 not in responding.visible_pages(draft):
+        shown = responding.next_page(draft, number - 1)
+        return redirect(url_for(".page", slug=slug, number=1 if shown is None else shown + 1))
     form = _page_form(draft, number)
     if request.args.get("check"):
         form.validate()
@@ -133,7 +132,6 @@ def _render_page(draft, number, form, status=200, csrf_failed=False):
         position=pages.index(number - 1) + 1,
         total=len(pages),
         is_last=number - 1 == pages[-1],
-        is_first=number - 1 == pages[0],
         csrf_failed=csrf_failed,
         other_key=OTHER_KEY,
     ), status
@@ -175,17 +173,16 @@ def _navigate(survey, draft, number, form, valid, posted):
     slug = survey.slug
     if _switch_language():
         return redirect(url_for(".page", slug=slug, number=number))
-    pages = responding.visible_pages(draft)
     if request.form.get("nav") == "back":
-        earlier = [p for p in pages if p < number - 1]
-        if not earlier:
+        earlier = responding.previous_page(draft, number - 1)
+        if earlier is None:
             return redirect(url_for(".start", slug=slug))
-        return redirect(url_for(".page", slug=slug, number=earlier[-1] + 1))
+        return redirect(url_for(".page", slug=slug, number=earlier + 1))
     if not valid:
         return _render_page(draft, number, form, status=422)
-    later = [p for p in pages if p > number - 1]
-    if later:
-        return redirect(url_for(".page", slug=slug, number=later[0] + 1))
+    later = responding.next_page(draft, number - 1)
+    if later is not None:
+        return redirect(url_for(".page", slug=slug, number=later + 1))
     try:
         responding.submit(draft, _language(), posted)
     except responding.IncompleteAnswers as incomplete:

@@ -107,6 +107,16 @@ def visible_pages(draft):
     ]
 
 
+def next_page(draft, index):
+    """The next shown page after ``index``, or None at the end."""
+    return next((p for p in visible_pages(draft) if p > index), None)
+
+
+def previous_page(draft, index):
+    """The shown page before ``index``, or None on the first page."""
+    return next((p for p in reversed(visible_pages(draft)) if p < index), None)
+
+
 def save_page(draft, values):
     draft.values = {**draft.values, **values}
     draft.updated_at = datetime.now(UTC).replace(tzinfo=None)
