@@ -5,7 +5,7 @@ it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
 """
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, refresh
 
 from .. import i18n
 from ..definition.model import OTHER_KEY
@@ -69,9 +69,11 @@ def start(slug, community_slug=None):
     if not survey.is_open:
         return _closed(survey)
     ask = community is None and bool(survey.active_communities)
-    form = build_start_form(survey, _language(), ask)
     if request.method == "POST" and _switch_language():
-        return redirect(request.path)  # nothing typed here but the community
+        refresh()  # show the same page, choice kept, in the new language
+        form = build_start_form(survey, _language(), ask)
+        return _render_start(survey, community, form)
+    form = build_start_form(survey, _language(), ask)
     if form.validate_on_submit():
         if ask and form.community.data != PREFER_NOT_TO_SAY:
             community = survey.community(form.community.data)
@@ -84,12 +86,13 @@ def start(slug, community_slug=None):
         db.session.commit()
         return redirect(url_for(".page", slug=slug, number=1))
     status = 400 if form.errors.get("csrf_token") else 422 if form.errors else 200
+    return _render_start(survey, community, form, status)
+
+
+def _render_start(survey, community, form, status=200):
+    definition = definition_of(survey.current)
     return render_template(
-        "respond/start.html",
-        survey=survey,
-        definition=definition_of(survey.current),
-        community=community,
-        form=form,
+        "respond/start.html", definition=definition, community=community, form=form
     ), status
 
 
