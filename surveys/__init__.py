@@ -7,7 +7,7 @@ from flask import Flask
 
 from . import i18n
 from .config import Config, from_environment, resource_dir
-from .extensions import babel, csrf, db, migrate
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
 def create_app(test_config=None):
@@ -24,6 +24,7 @@ def create_app(test_config=None):
         app.config.update(test_config)
     register_database(app)
     register_extensions(app)
+    register_access(app)
     register_blueprints(app)
     register_errors(app)
     register_privacy(app)
@@ -43,13 +44,28 @@ def register_extensions(app):
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     babel.init_app(app, locale_selector=i18n.select_locale)
     csrf.init_app(app)
+    limiter.init_app(app)
     app.before_request(i18n.remember_choice)
 
 
+def register_access(app):
+    from .auth import access
+
+    login_manager.init_app(app)
+    login_manager.user_loader(access.load_user)
+    # No address or user-agent fingerprint in the session: see privacy.py.
+    login_manager.session_protection = None
+    login_manager.login_view = "auth.login"
+    app.before_request(access.enforce_session_limits)
+    app.after_request(access.no_store_for_staff)
+
+
 def register_blueprints(app):
-    from . import respond
+    from . import admin, auth, respond
 
     app.register_blueprint(respond.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
 
 
 def register_errors(app):

@@ -11,7 +11,8 @@ from flask.cli import AppGroup
 
 from .definition import DefinitionError, load_file
 from .extensions import db
-from .services import demo, responding, survey_store
+from .models import ROLES
+from .services import accounts, demo, responding, survey_store
 from .services.links import survey_links, write_qr_codes
 
 surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
@@ -109,5 +110,48 @@ def demo_command(slug, count, seed, clear):
     click.echo(f"added {added} demo responses to {slug}")
 
 
+users_cli = AppGroup("users", help="Staff accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", type=click.Choice(ROLES), required=True)
+def create_user_command(email, role):
+    """Create a staff account and print its one-time set-password link."""
+    try:
+        user, token = accounts.create_user(email, role)
+    except accounts.AccountError as refused:
+        raise click.ClickException(str(refused)) from None
+    db.session.commit()
+    base = current_app.config["PUBLIC_URL"].rstrip("/")
+    click.echo(f"created {user.email} ({role})")
+    click.echo(f"one-time link to set the password (valid 72 hours): {base}/set-password/{token}")
+
+
+@users_cli.command("link")
+@click.argument("email")
+def link_command(email):
+    """Print a new one-time set-password link (earlier links stop working)."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    token = accounts.issue_password_link(user)
+    db.session.commit()
+    click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/set-password/{token}")
+
+
+@users_cli.command("disable")
+@click.argument("email")
+def disable_command(email):
+    """Disable an account; its sessions end at once."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    accounts.set_active(user, False)
+    db.session.commit()
+    click.echo(f"disabled {user.email}")
+
+
 def init_app(app):
     app.cli.add_command(surveys_cli)
+    app.cli.add_command(users_cli)

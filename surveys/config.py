@@ -8,6 +8,10 @@ Environment variables (all optional in development):
     SQLAlchemy URL. Defaults to an SQLite file in the instance folder.
 ``VOCES_PUBLIC_URL``
     The address families see, used to print survey links and QR codes.
+``VOCES_ENV=production``
+    Secure, ``__Host-`` prefixed session cookie (HTTPS only).
+``RATELIMIT_STORAGE_URI``
+    ``redis://127.0.0.1:6379`` when several workers share the login limits.
 """
 
 import os
@@ -46,6 +50,12 @@ def from_environment(environ=os.environ):
         settings["SQLALCHEMY_DATABASE_URI"] = database_url(environ["DATABASE_URL"])
     if environ.get("VOCES_PUBLIC_URL"):
         settings["PUBLIC_URL"] = environ["VOCES_PUBLIC_URL"]
+    if environ.get("RATELIMIT_STORAGE_URI"):
+        settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    if environ.get("VOCES_ENV") == "production":
+        # HTTPS only: the browser then refuses the cookie over plain HTTP or
+        # from a subdomain (the __Host- prefix).
+        settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-voces")
     return settings
 
 
@@ -70,6 +80,13 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_NAME = "voces"
+
+    # Staff sessions: 30 minutes without activity, 12 hours at most.
+    STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
+    STAFF_SESSION_LIFETIME = timedelta(hours=12)
+    # In-memory counts suit one process; set a Redis URL for several workers.
+    RATELIMIT_STORAGE_URI = "memory://"
+    RATELIMIT_HEADERS_ENABLED = False
 
     # A family may pause on a page; an expired token is recovered without
     # losing answers, so the standard hour is fine.

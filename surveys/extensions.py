@@ -1,6 +1,8 @@
 """Extensions are created unbound here and bound to the app in ``create_app``."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
@@ -20,6 +22,9 @@ db = SQLAlchemy(metadata=MetaData(naming_convention=naming_convention))
 migrate = Migrate()
 babel = Babel()
 csrf = CSRFProtect()
+login_manager = LoginManager()
+# Keys are hashed client addresses (see auth/limiter_keys.py), kept in memory or Redis only.
+limiter = Limiter(key_func=lambda: "global", default_limits=[])
 
 
 @event.listens_for(Engine, "connect")

@@ -151,6 +151,61 @@ def tiny_definition():
     }
 
 
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_user(app):
+    """Create a staff account with a password: ``make_user("lead")``."""
+    from surveys.services import accounts
+
+    def make(role="lead", email=None, password=PASSWORD):
+        user, token = accounts.create_user(email or f"{role}-{secrets_suffix()}@example.org", role)
+        accounts.set_password(accounts.find_password_link(token), password)
+        _db.session.commit()
+        return user
+
+    return make
+
+
+def secrets_suffix():
+    import secrets
+
+    return secrets.token_hex(3)
+
+
+class Auth:
+    """Logs a test client in and out through the real login form."""
+
+    def __init__(self, client):
+        self.client = client
+
+    def login(self, user_or_email, password=PASSWORD, lang="en"):
+        email = getattr(user_or_email, "email", user_or_email)
+        page = self.client.get(f"/login?lang={lang}").get_data(as_text=True)
+        return self.client.post(
+            "/login",
+            data={
+                "csrf_token": csrf_token(page),
+                "email": email,
+                "password": password,
+            },
+        )
+
+    def logout(self):
+        page = self.client.get("/staff", follow_redirects=True).get_data(as_text=True)
+        return self.client.post("/logout", data={"csrf_token": csrf_token(page)})
+
+    def csrf(self, url):
+        """A CSRF token from a page the logged-in user can open."""
+        return csrf_token(self.client.get(url).get_data(as_text=True))
+
+
+@pytest.fixture
+def auth(client):
+    return Auth(client)
+
+
 class Respondent:
     """Drives the survey like a family's browser: reads each page, fills it, posts it."""
 

@@ -3,5 +3,16 @@
 from .draft import Draft
 from .response import Answer, Response
 from .survey import Community, Survey, SurveyVersion
+from .user import ROLES, PasswordLink, User
 
-__all__ = ["Answer", "Community", "Draft", "Response", "Survey", "SurveyVersion"]
+__all__ = [
+    "ROLES",
+    "Answer",
+    "Community",
+    "Draft",
+    "PasswordLink",
+    "Response",
+    "Survey",
+    "SurveyVersion",
+    "User",
+]

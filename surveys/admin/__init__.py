@@ -1,0 +1,5 @@
+"""Account management for administrators."""
+
+from .views import bp
+
+__all__ = ["bp"]

@@ -1,0 +1,269 @@
+"""Staff accounts and login: creation, passwords, rate limits, sessions and timeouts."""
+
+import logging
+import re
+
+import pytest
+import time_machine
+
+from surveys import create_app
+from surveys.models import PasswordLink, User
+from surveys.services import accounts
+from tests.conftest import PASSWORD, csrf_token
+
+
+def link_token(output):
+    return re.search(r"/set-password/([A-Za-z0-9_-]+)", output).group(1)
+
+
+def set_password(client, token, password, confirm=None):
+    page = client.get(f"/set-password/{token}?lang=en").get_data(as_text=True)
+    return client.post(
+        f"/set-password/{token}",
+        data={
+            "csrf_token": csrf_token(page),
+            "password": password,
+            "confirm": password if confirm is None else confirm,
+        },
+    )
+
+
+def test_no_account_exists_after_migration(db):
+    assert db.session.scalars(db.select(User)).all() == []
+
+
+def test_cli_creates_an_account_with_a_one_time_link(runner, client, db, auth):
+    result = runner.invoke(args=["users", "create", "Lead@Example.org", "--role", "lead"])
+
+    assert result.exit_code == 0
+    assert "created lead@example.org (lead)" in result.output
+    token = link_token(result.output)
+    assert set_password(client, token, PASSWORD).headers["Location"].endswith("/login")
+    assert auth.login("lead@example.org").headers["Location"].endswith("/staff")
+    # The link works once.
+    assert client.get(f"/set-password/{token}").status_code == 404
+    stored = db.session.scalars(db.select(PasswordLink)).one()
+    assert token not in stored.token_hash
+
+
+def test_cli_refuses_a_duplicate_or_unknown_role(runner, make_user):
+    make_user("lead", email="dup@example.org")
+
+    duplicate = runner.invoke(args=["users", "create", "dup@example.org", "--role", "lead"])
+    unknown = runner.invoke(args=["users", "create", "x@example.org", "--role", "boss"])
+
+    assert duplicate.exit_code == 1 and "already exists" in duplicate.output
+    assert unknown.exit_code == 2
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("short", "at least 8"),
+        ("password1", "too common"),
+        ("iloveyou", "too common"),
+        ("contraseña123", "too common"),
+        ("x" * 300, "at most 256"),
+    ],
+)
+def test_weak_passwords_are_refused(runner, client, password, message):
+    token = link_token(
+        runner.invoke(args=["users", "create", "a@example.org", "--role", "facilitator"]).output
+    )
+
+    page = set_password(client, token, password)
+
+    assert page.status_code == 200
+    assert message in page.get_data(as_text=True)
+
+
+def test_long_passphrases_are_accepted_and_hashed_with_argon2id(runner, client, db):
+    token = link_token(
+        runner.invoke(args=["users", "create", "b@example.org", "--role", "lead"]).output
+    )
+    passphrase = "the bus stop on 4th street floods every winter " * 3  # 144 characters
+
+    assert set_password(client, token, passphrase).status_code == 302
+    user = db.session.scalars(db.select(User)).one()
+    assert user.password_hash.startswith("$argon2id$")
+    assert passphrase not in user.password_hash
+
+
+def test_password_policy_messages_are_spanish(runner, client):
+    token = link_token(
+        runner.invoke(args=["users", "create", "c@example.org", "--role", "lead"]).output
+    )
+    page = client.get(f"/set-password/{token}?lang=es").get_data(as_text=True)
+    refused = client.post(
+        f"/set-password/{token}",
+        data={"csrf_token": csrf_token(page), "password": "corta", "confirm": "otra"},
+    )
+
+    assert "8" in refused.get_data(as_text=True)
+    assert "The two passwords" not in refused.get_data(as_text=True)
+    assert '<html lang="es">' in refused.get_data(as_text=True)
+
+
+def test_expired_link_is_refused(runner, client):
+    token = link_token(
+        runner.invoke(args=["users", "create", "d@example.org", "--role", "lead"]).output
+    )
+    with time_machine.travel("2099-01-01", tick=False):
+        assert client.get(f"/set-password/{token}").status_code == 404
+
+
+def test_login_success_and_failure_are_logged_without_passwords(make_user, auth, caplog):
+    caplog.set_level(logging.INFO)
+    user = make_user("lead")
+
+    auth.login(user, "wrong password here")
+    auth.login("nobody@example.org", "another wrong one")
+    auth.login(user)
+
+    assert f"login failed (user {user.id})" in caplog.text
+    assert "login failed (unknown account)" in caplog.text
+    assert f"login succeeded: user {user.id}" in caplog.text
+    for secret in ("wrong password here", "another wrong one", PASSWORD):
+        assert secret not in caplog.text
+
+
+def test_wrong_password_says_so_in_the_users_language(make_user, auth):
+    user = make_user("lead")
+
+    page = auth.login(user, "not the password", lang="es")
+
+    assert page.status_code == 200
+    assert "no coinciden" in page.get_data(as_text=True)
+
+
+def test_the_sixth_rapid_attempt_is_refused(make_user, auth):
+    user = make_user("lead")
+    for _ in range(5):
+        assert auth.login(user, "wrong password!").status_code == 200
+
+    sixth = auth.login(user)  # even the right password waits
+
+    assert sixth.status_code == 429
+    assert "Too many tries" in sixth.get_data(as_text=True)
+
+
+def test_session_changes_at_login(client, make_user, auth):
+    user = make_user("lead")
+    client.get("/login")
+    before = client.get_cookie("voces").value
+
+    auth.login(user)
+    after = client.get_cookie("voces").value
+
+    assert before != after
+    client.set_cookie("voces", before)
+    assert client.get("/staff").headers["Location"].startswith("/login")
+
+
+def test_logout_is_a_post_and_the_old_cookie_is_useless(client, make_user, auth):
+    user = make_user("facilitator")
+    auth.login(user)
+    old_cookie = client.get_cookie("voces").value
+
+    assert client.get("/logout").status_code == 405
+    assert auth.logout().headers["Location"].endswith("/login")
+
+    client.set_cookie("voces", old_cookie)  # replay the cookie from before logout
+    page = client.get("/staff", follow_redirects=True)
+    assert page.request.path == "/login"
+
+
+def test_idle_timeout_after_30_minutes(client, make_user, auth):
+    user = make_user("lead")
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        auth.login(user)
+        traveller.shift(29 * 60)
+        assert client.get("/staff").status_code == 302  # still in: goes to the role's home
+        assert not client.get("/staff").headers["Location"].startswith("/login")
+        traveller.shift(31 * 60)
+        page = client.get("/staff", follow_redirects=True)
+    assert page.request.path == "/login"
+    assert "without activity" in page.get_data(as_text=True)
+
+
+def test_absolute_timeout_after_12_hours_even_when_active(client, make_user, auth):
+    user = make_user("lead")
+    with time_machine.travel("2026-11-23 08:00", tick=False) as traveller:
+        auth.login(user)
+        for _ in range(25):  # active every 29 minutes for 12 hours and more
+            traveller.shift(29 * 60)
+            client.get("/staff")
+        assert client.get("/staff").headers["Location"].startswith("/login")
+
+
+def test_disabling_an_account_ends_its_sessions_at_once(app, client, db, make_user, auth):
+    user = make_user("facilitator")
+    auth.login(user)
+    assert not client.get("/staff").headers["Location"].startswith("/login")
+
+    accounts.set_active(user, False)
+    db.session.commit()
+
+    assert client.get("/staff").headers["Location"].startswith("/login")
+    assert auth.login(user).status_code == 200  # and it cannot log in again
+
+
+def test_admin_creates_accounts_in_the_browser_and_sees_the_link(client, db, make_user, auth):
+    auth.login(make_user("admin"))
+
+    page = client.post(
+        "/admin/users",
+        data={
+            "csrf_token": auth.csrf("/admin/users"),
+            "email": "new@example.org",
+            "role": "facilitator",
+        },
+    )
+
+    html = page.get_data(as_text=True)
+    assert "new@example.org" in html
+    token = link_token(html)
+    assert accounts.find_password_link(token).user.email == "new@example.org"
+
+
+def test_admin_disables_an_account_in_the_browser(app, db, make_user, auth):
+    other = make_user("lead")
+    other_client = app.test_client()
+    from tests.conftest import Auth
+
+    Auth(other_client).login(other)
+    auth.login(make_user("admin"))
+
+    auth.client.post(
+        f"/admin/users/{other.id}/active/0", data={"csrf_token": auth.csrf("/admin/users")}
+    )
+
+    assert other_client.get("/staff").headers["Location"].startswith("/login")
+
+
+def test_staff_pages_are_not_stored(client, make_user, auth):
+    auth.login(make_user("admin"))
+
+    assert client.get("/admin/users").headers["Cache-Control"] == "no-store"
+    assert client.get("/login").headers["Cache-Control"] == "no-store"
+
+
+def test_open_redirects_after_login_are_ignored(client, make_user, auth):
+    user = make_user("lead")
+    page = client.get("/login?next=https://evil.example/").get_data(as_text=True)
+    landed = client.post(
+        "/login?next=https://evil.example/",
+        data={"csrf_token": csrf_token(page), "email": user.email, "password": PASSWORD},
+    )
+
+    assert landed.headers["Location"] == "/staff"
+
+
+def test_production_cookie_is_secure_and_host_prefixed(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOCES_ENV", "production")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+
+    assert app.config["SESSION_COOKIE_NAME"] == "__Host-voces"
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
