@@ -61,11 +61,13 @@ def register_access(app):
 
 
 def register_blueprints(app):
-    from . import admin, auth, respond
+    from . import admin, auth, facilitate, leads, respond
 
     app.register_blueprint(respond.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    app.register_blueprint(facilitate.bp)
+    app.register_blueprint(leads.bp)
 
 
 def register_errors(app):

@@ -291,4 +291,4 @@ def visible_text(html):
 
 
 def csrf_token(html):
-    return re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', html).group(1)
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html).group(1)

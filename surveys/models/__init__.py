@@ -1,6 +1,7 @@
 """Database models, one aggregate per module."""
 
 from .draft import Draft
+from .focus_group import FacilitationGuide, FocusGroup, FocusGroupVersion
 from .response import Answer, Response
 from .survey import Community, Survey, SurveyVersion
 from .user import ROLES, PasswordLink, User
@@ -10,6 +11,9 @@ __all__ = [
     "Answer",
     "Community",
     "Draft",
+    "FacilitationGuide",
+    "FocusGroup",
+    "FocusGroupVersion",
     "PasswordLink",
     "Response",
     "Survey",

@@ -1,0 +1,1 @@
+"""Text analysis: pure Python and scikit-learn, nothing from Flask or the models."""

@@ -1,0 +1,5 @@
+"""Focus-group notes for facilitators."""
+
+from .views import bp
+
+__all__ = ["bp"]
