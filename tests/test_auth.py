@@ -267,3 +267,14 @@ def test_production_cookie_is_secure_and_host_prefixed(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True
     assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_the_chosen_language_survives_login_and_logout(client, make_user, auth):
+    auth.login(make_user("admin"), lang="es")
+
+    assert '<html lang="es">' in client.get("/admin/users").get_data(as_text=True)
+    page = client.post(
+        "/logout", data={"csrf_token": auth.csrf("/admin/users")}, follow_redirects=True
+    )
+    assert '<html lang="es">' in page.get_data(as_text=True)
+    assert "Se cerró su sesión." in page.get_data(as_text=True)

@@ -14,6 +14,7 @@ from functools import wraps
 from flask import abort, current_app, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 
+from .. import i18n
 from ..extensions import db
 from ..models import User
 
@@ -62,9 +63,17 @@ def _now():
     return datetime.now(UTC).timestamp()
 
 
+def fresh_session():
+    """Drop everything from the session but the chosen language."""
+    language = session.get(i18n.SESSION_KEY)
+    session.clear()
+    if language:
+        session[i18n.SESSION_KEY] = language
+
+
 def start_session(user):
     """Called at login: a fresh cookie with the login and activity times."""
-    session.clear()
+    fresh_session()
     session["login_at"] = session["seen_at"] = _now()
 
 
@@ -81,7 +90,7 @@ def enforce_session_limits():
         or age > config["STAFF_SESSION_LIFETIME"].total_seconds()
     ):
         logout_user()
-        session.clear()
+        fresh_session()
         session["ended"] = "timeout"
         return
     session["seen_at"] = now

@@ -9,7 +9,7 @@ from flask_login import current_user, login_user, logout_user
 from ..extensions import db, limiter
 from ..forms.auth import LoginForm, SetPasswordForm
 from ..services import accounts
-from .access import roles_required, start_session
+from .access import fresh_session, roles_required, start_session
 from .limiter_keys import account_limiter_key, hashed_address_limiter_key
 
 bp = Blueprint("auth", __name__)
@@ -59,7 +59,7 @@ def logout():
     accounts.end_sessions(current_user)
     db.session.commit()
     logout_user()
-    session.clear()
+    fresh_session()
     session["ended"] = "logout"
     return redirect(url_for("auth.login"))
 
