@@ -113,6 +113,13 @@ def demo_command(slug, count, seed, clear):
 users_cli = AppGroup("users", help="Staff accounts.")
 
 
+def _user_or_fail(email):
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    return user
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
@@ -132,9 +139,7 @@ def create_user_command(email, role):
 @click.argument("email")
 def link_command(email):
     """Print a new one-time set-password link (earlier links stop working)."""
-    user = accounts.find_user(email)
-    if user is None:
-        raise click.ClickException(f"No account for {email}.")
+    user = _user_or_fail(email)
     token = accounts.issue_password_link(user)
     db.session.commit()
     click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/set-password/{token}")
@@ -144,9 +149,7 @@ def link_command(email):
 @click.argument("email")
 def disable_command(email):
     """Disable an account; its sessions end at once."""
-    user = accounts.find_user(email)
-    if user is None:
-        raise click.ClickException(f"No account for {email}.")
+    user = _user_or_fail(email)
     accounts.set_active(user, False)
     db.session.commit()
     click.echo(f"disabled {user.email}")

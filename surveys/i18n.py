@@ -9,6 +9,7 @@
 """
 
 from flask import current_app, has_request_context, request, session
+from flask_babel import get_locale
 
 SESSION_KEY = "lang"
 
@@ -37,6 +38,11 @@ def select_locale():
         if chosen in supported():
             return chosen
     return request.accept_languages.best_match(supported()) or "en"
+
+
+def current_language():
+    """The locale of this request as a plain code: "en" or "es"."""
+    return str(get_locale())
 
 
 def other_languages(current):

@@ -3,15 +3,10 @@
 from urllib.parse import urlencode
 
 from flask import request
-from flask_babel import get_locale
 
 from . import i18n
 from .definition.model import localized
-
-
-def current_language():
-    return str(get_locale())
-
+from .i18n import current_language
 
 LANGUAGE_NAMES = {"en": "English", "es": "Español"}
 

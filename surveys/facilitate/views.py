@@ -5,7 +5,6 @@ other session answers 404 at every URL, as if it did not exist.
 """
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -18,6 +17,7 @@ from ..forms.focus_groups import (
     build_new_focus_group_form,
     build_notes_form,
 )
+from ..i18n import current_language
 from ..services import focus_groups, survey_store
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
@@ -26,10 +26,6 @@ bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
 @bp.context_processor
 def labels():
     return {"labels": LABELS}
-
-
-def _language():
-    return str(get_locale())
 
 
 def _my_group(group_id):
@@ -50,7 +46,7 @@ def index():
 @roles_required("facilitator")
 def new():
     surveys = focus_groups.all_surveys()
-    form = build_new_focus_group_form(surveys, _language(), request.args.get("survey"))
+    form = build_new_focus_group_form(surveys, current_language(), request.args.get("survey"))
     refusal = None
     if form.validate_on_submit():
         survey = survey_store.get_survey(form.survey.data)
@@ -85,7 +81,7 @@ def notes(group_id):
     if group.is_final:
         return _render_final(group)
     prompts = focus_groups.notes_prompts(group)
-    form = build_notes_form(prompts, _language(), group.latest)
+    form = build_notes_form(prompts, current_language(), group.latest)
     refusal = None
     if form.validate_on_submit():
         try:
@@ -123,7 +119,7 @@ def _typed_text(posted):
 
 
 def _render_final(group, unsaved=(), status=200):
-    reading = focus_groups.reading(group.latest, _language())
+    reading = focus_groups.reading(group.latest, current_language())
     return render_template(
         "facilitate/final.html", group=group, reading=reading, unsaved=unsaved
     ), status
@@ -142,7 +138,7 @@ def version(group_id, number):
     found = focus_groups.find_version(group, number)
     if found is None:
         abort(404)
-    reading = focus_groups.reading(found, _language())
+    reading = focus_groups.reading(found, current_language())
     return render_template("facilitate/version.html", group=group, version=found, reading=reading)
 
 

@@ -5,12 +5,12 @@ phone and ID numbers are replaced before the page is built.
 """
 
 from flask import Blueprint, abort, redirect, render_template, request, url_for
-from flask_babel import get_locale
 
 from ..auth.access import roles_required
 from ..extensions import db
 from ..forms.focus_groups import LABELS, build_filter_form
 from ..forms.guide import build_guide_form
+from ..i18n import current_language
 from ..services import focus_groups, guides, survey_store
 
 bp = Blueprint("leads", __name__, url_prefix="/leads")
@@ -21,14 +21,10 @@ def labels():
     return {"labels": LABELS}
 
 
-def _language():
-    return str(get_locale())
-
-
 @bp.get("/focus-groups", endpoint="focus_groups")
 @roles_required("lead")
 def list_focus_groups():
-    form = build_filter_form(request.args, focus_groups.all_surveys(), _language())
+    form = build_filter_form(request.args, focus_groups.all_surveys(), current_language())
     groups = totals = None
     valid = form.validate()
     if valid and form.chosen_survey is not None:
@@ -48,7 +44,7 @@ def focus_group(group_id):
     group = focus_groups.find_final(group_id)
     if group is None:
         abort(404)
-    reading = focus_groups.reading(group.latest, _language(), masked=True)
+    reading = focus_groups.reading(group.latest, current_language(), masked=True)
     return render_template("leads/focus_group.html", group=group, reading=reading)
 
 

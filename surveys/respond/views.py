@@ -5,7 +5,7 @@ it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
 """
 
 from flask import Blueprint, abort, redirect, render_template, request, session, url_for
-from flask_babel import get_locale, refresh
+from flask_babel import refresh
 
 from .. import i18n
 from ..definition.model import OTHER_KEY
@@ -13,6 +13,7 @@ from ..extensions import csrf, db
 from ..forms import build_page_form, build_start_form
 from ..forms.start import PREFER_NOT_TO_SAY
 from ..forms.survey_page import raw_values
+from ..i18n import current_language
 from ..services import responding
 from ..services.survey_store import definition_of, get_survey
 
@@ -20,10 +21,6 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 # Forms here check their CSRF token themselves, so that a failed check can
 # show the page again with the family's answers instead of a bare error.
 csrf.exempt(bp)
-
-
-def _language():
-    return str(get_locale())
 
 
 def _open_survey(slug):
@@ -51,7 +48,7 @@ def _forget(slug):
     session["drafts"] = {k: v for k, v in session.get("drafts", {}).items() if k != slug}
 
 
-def _switch_language():
+def _switchcurrent_language():
     """A language button was pressed: remember it and say so."""
     wanted = request.form.get("lang")
     if wanted:
@@ -69,11 +66,11 @@ def start(slug, community_slug=None):
     if not survey.is_open:
         return _closed(survey)
     ask = community is None and bool(survey.active_communities)
-    if request.method == "POST" and _switch_language():
+    if request.method == "POST" and _switchcurrent_language():
         refresh()  # show the same page, choice kept, in the new language
-        form = build_start_form(survey, _language(), ask)
+        form = build_start_form(survey, current_language(), ask)
         return _render_start(survey, community, form)
-    form = build_start_form(survey, _language(), ask)
+    form = build_start_form(survey, current_language(), ask)
     if form.validate_on_submit():
         if ask and form.community.data != PREFER_NOT_TO_SAY:
             community = survey.community(form.community.data)
@@ -117,7 +114,11 @@ def page(slug, number):
 
 def _page_form(draft, number, formdata=None):
     form = build_page_form(
-        definition_of(draft.version), number - 1, _language(), draft.values, formdata=formdata
+        definition_of(draft.version),
+        number - 1,
+        current_language(),
+        draft.values,
+        formdata=formdata,
     )
     form.submission_token.data = draft.submission_token
     return form
@@ -174,7 +175,7 @@ def _post_page(survey, draft, number):
 
 def _navigate(survey, draft, number, form, valid, posted):
     slug = survey.slug
-    if _switch_language():
+    if _switchcurrent_language():
         return redirect(url_for(".page", slug=slug, number=number))
     if request.form.get("nav") == "back":
         earlier = responding.previous_page(draft, number - 1)
@@ -187,7 +188,7 @@ def _navigate(survey, draft, number, form, valid, posted):
     if later is not None:
         return redirect(url_for(".page", slug=slug, number=later + 1))
     try:
-        responding.submit(draft, _language(), posted)
+        responding.submit(draft, current_language(), posted)
     except responding.IncompleteAnswers as incomplete:
         db.session.rollback()
         return redirect(url_for(".page", slug=slug, number=incomplete.page + 1, check=1))
