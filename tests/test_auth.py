@@ -7,6 +7,7 @@ import pytest
 import time_machine
 
 from surveys import create_app
+from surveys.extensions import db as app_db
 from surveys.models import PasswordLink, User
 from surveys.services import accounts
 from tests.conftest import PASSWORD, csrf_token
@@ -278,3 +279,40 @@ def test_the_chosen_language_survives_login_and_logout(client, make_user, auth):
     )
     assert '<html lang="es">' in page.get_data(as_text=True)
     assert "Se cerró su sesión." in page.get_data(as_text=True)
+
+
+def test_workers_share_login_limits_through_redis(tmp_path, database_url):
+    """Two app processes (workers) with one Redis: the sixth attempt overall is refused."""
+    import secrets
+    import socket
+
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip("no Redis server on 127.0.0.1:6379: the shared-limit check was skipped")
+    settings = {
+        "TESTING": True,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SECRET_KEY": secrets.token_hex(16),  # fresh counters for this run
+        "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:6379/0",
+    }
+    workers = [create_app(settings), create_app(settings)]
+    statuses = []
+    for attempt in range(6):
+        client = workers[attempt % 2].test_client()
+        page = client.get("/login").get_data(as_text=True)
+        with workers[attempt % 2].app_context():
+            app_db.create_all()
+            statuses.append(
+                client.post(
+                    "/login",
+                    data={
+                        "csrf_token": csrf_token(page),
+                        "email": "x@example.org",
+                        "password": "wrong password",
+                    },
+                ).status_code
+            )
+            app_db.session.remove()
+    assert statuses[:5] == [200] * 5
+    assert statuses[5] == 429
