@@ -314,5 +314,8 @@ def test_workers_share_login_limits_through_redis(tmp_path, database_url):
                 ).status_code
             )
             app_db.session.remove()
+    for worker in workers:
+        with worker.app_context():
+            app_db.engine.dispose()
     assert statuses[:5] == [200] * 5
     assert statuses[5] == 429
