@@ -1,0 +1,272 @@
+"""Theme summaries by community, with small groups kept from being identified.
+
+Counts are of respondents (a response, or a focus-group session), not texts.
+Two rules protect small groups:
+
+* **Small cells**: a count from 1 to ``min_cell - 1`` respondents is not shown
+  (``"fewer than 11"``), nor is any share computed from it or from a community
+  with fewer than ``min_cell`` respondents, nor any quote from such a cell.
+* **Complementary suppression**: each breakdown (a theme by community,
+  language, role or source; respondents by community) adds up to a total that
+  is shown. If a hidden count could be worked out from the total and the
+  other counts, more counts are hidden (marked ``"suppressed"``), smallest
+  first. If that cannot protect a breakdown, the whole theme is hidden.
+
+Whether a hidden count can be worked out is judged as an attacker would:
+a count marked "fewer than N" lies between 1 and N - 1, a "suppressed" one is
+at least N, and together the hidden counts make up the rest of the total.
+"""
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .result import NON_ANSWER
+
+SMALL, COMPLEMENT, SHOWN = "small", "complementary", "shown"
+NO_COMMUNITY = None
+BREAKDOWNS = ("community", "language", "role", "source")
+QUOTES_PER_COMMUNITY = 3
+TOP_THEMES = 5
+
+
+@dataclass
+class Cell:
+    value: int
+    state: str = SHOWN
+
+    @property
+    def hidden(self):
+        return self.state != SHOWN
+
+
+def suppressed_label(min_cell):
+    return f"fewer than {min_cell}"
+
+
+def summarize(documents, result, min_cell=11):
+    """The per-community and per-theme tables of ``result``, ready to show or export."""
+    units = _units(documents, result)
+    mentions = _mentions(documents, result, units)
+    total, respondents = _respondent_cells(
+        Counter(u["community"] for u in units.values()), min_cell
+    )
+    tables = {
+        t.id: _theme_tables(mentions.get(t.id, set()), units, min_cell) for t in result.themes
+    }
+    render = _Renderer(min_cell)
+    return {
+        "min_cell": min_cell,
+        "respondents": render.cell(total),
+        "communities": [
+            _community_row(community, cell, tables, result, documents, render)
+            for community, cell in sorted(respondents.items(), key=_community_order)
+        ],
+        "themes": [
+            render.theme(theme, tables[theme.id], _safe_quotes(theme, tables[theme.id], documents))
+            for theme in result.themes
+        ],
+    }
+
+
+def _respondent_cells(counts, min_cell):
+    """Respondents by community, protected like any other breakdown."""
+    total = sum(counts.values())
+    if total < min_cell:
+        return Cell(total, SMALL if total else SHOWN), {
+            k: Cell(v, SMALL if v else SHOWN) for k, v in counts.items()
+        }
+    cells = _suppress(counts, min_cell)
+    if cells is None:
+        return Cell(total, COMPLEMENT), {k: Cell(v, COMPLEMENT) for k, v in counts.items()}
+    return Cell(total), cells
+
+
+def _units(documents, result):
+    """Respondent -> its community, language, role and source (from its first text)."""
+    units = {}
+    for doc in sorted(documents, key=lambda d: d.id):
+        unit = doc.respondent or doc.id
+        units.setdefault(
+            unit,
+            {
+                "community": doc.community or NO_COMMUNITY,
+                "language": result.languages.get(doc.id) or doc.lang or "en",
+                "role": doc.role,
+                "source": doc.source,
+            },
+        )
+    return units
+
+
+def _mentions(documents, result, units):
+    mentioned = defaultdict(set)
+    for doc in documents:
+        theme = result.labels.get(doc.id, NON_ANSWER)
+        if theme != NON_ANSWER:
+            mentioned[theme].add(doc.respondent or doc.id)
+    return mentioned
+
+
+def _theme_tables(unit_ids, units, min_cell):
+    """The theme's total and its breakdowns, suppressed; all hidden if unsafe."""
+    total = len(unit_ids)
+    breakdowns = {name: Counter(units[u][name] for u in unit_ids) for name in BREAKDOWNS}
+    if total < min_cell:
+        return {
+            "total": Cell(total, SMALL if total else SHOWN),
+            **{
+                name: {k: Cell(v, SMALL) for k, v in counts.items()}
+                for name, counts in breakdowns.items()
+            },
+        }
+    tables = {"total": Cell(total)}
+    for name, counts in breakdowns.items():
+        cells = _suppress(counts, min_cell)
+        if cells is None:
+            return _all_hidden(total, breakdowns)
+        tables[name] = cells
+    return tables
+
+
+def _all_hidden(total, breakdowns):
+    return {
+        "total": Cell(total, COMPLEMENT),
+        **{
+            name: {k: Cell(v, COMPLEMENT) for k, v in counts.items()}
+            for name, counts in breakdowns.items()
+        },
+    }
+
+
+def _suppress(counts, min_cell):
+    """Cells of one breakdown of a shown total, or None when it cannot be protected."""
+    cells = {key: Cell(n, SMALL if 0 < n < min_cell else SHOWN) for key, n in counts.items()}
+    total = sum(counts.values())
+    while any_determined(list(cells.values()), total, min_cell):
+        shown = [c for c in cells.values() if not c.hidden and c.value > 0]
+        if not shown:
+            return None
+        min(shown, key=lambda c: c.value).state = COMPLEMENT
+    return cells
+
+
+def hidden_range(cell, total, min_cell):
+    """What an observer knows of a hidden cell from its label alone."""
+    if cell.state == SMALL:
+        return 1, min_cell - 1
+    return min_cell, total
+
+
+def any_determined(cells, total, min_cell):
+    """True if some hidden cell has only one value consistent with the total."""
+    hidden = [c for c in cells if c.hidden]
+    if not hidden:
+        return False
+    rest = total - sum(c.value for c in cells if not c.hidden)
+    ranges = [hidden_range(c, total, min_cell) for c in hidden]
+    low_sum, high_sum = sum(r[0] for r in ranges), sum(r[1] for r in ranges)
+    for low, high in ranges:
+        lowest = max(low, rest - (high_sum - high))
+        highest = min(high, rest - (low_sum - low))
+        if lowest >= highest:
+            return True
+    return False
+
+
+def _community_order(item):
+    community, _cell = item
+    return (community is NO_COMMUNITY, community or "")
+
+
+def _community_row(community, cell, tables, result, documents, render):
+    row = {"community": community, "respondents": render.cell(cell), "themes": []}
+    counts = []
+    for theme in result.themes:
+        count = tables[theme.id]["community"].get(community, Cell(0))
+        share = None if cell.hidden or count.hidden else count.value / cell.value
+        row["themes"].append(
+            {
+                "theme": theme.id,
+                "count": render.cell(count),
+                "share": render.share(share, count, cell),
+            }
+        )
+        if not count.hidden and count.value:
+            counts.append((count.value, theme.id))
+    row["top_themes"] = [t for _n, t in sorted(counts, key=lambda x: (-x[0], x[1]))][:TOP_THEMES]
+    row["quotes"] = (
+        [] if cell.hidden else _community_quotes(community, row["top_themes"], result, documents)
+    )
+    return row
+
+
+def _community_quotes(community, top_themes, result, documents):
+    by_id = {d.id: d for d in documents}
+    quotes = []
+    for theme_id in top_themes:
+        theme = result.theme(theme_id)
+        for quote in theme.quotes:
+            doc = by_id.get(quote.id)
+            if doc is not None and (doc.community or NO_COMMUNITY) == community:
+                quotes.append(_quote_dict(quote, theme_id))
+                break
+    return quotes[:QUOTES_PER_COMMUNITY]
+
+
+def _safe_quotes(theme, tables, documents):
+    """Quotes only from communities whose cell for this theme is shown."""
+    community_of = {d.id: d.community or NO_COMMUNITY for d in documents}
+    cells = tables["community"]
+    return [
+        _quote_dict(q, theme.id)
+        for q in theme.quotes
+        if not cells.get(community_of.get(q.id), Cell(0, SMALL)).hidden
+    ]
+
+
+def _quote_dict(quote, theme_id):
+    return {
+        "id": quote.id,
+        "text": quote.text,
+        "lang": quote.lang,
+        "gloss": quote.gloss,
+        "theme": theme_id,
+    }
+
+
+class _Renderer:
+    """Turns cells into numbers or the words that stand for hidden ones."""
+
+    def __init__(self, min_cell):
+        self.small = suppressed_label(min_cell)
+        self.min_cell = min_cell
+
+    def cell(self, cell):
+        if cell.state == SMALL:
+            return self.small
+        return "suppressed" if cell.state == COMPLEMENT else cell.value
+
+    def share(self, share, count, respondents):
+        if share is None:
+            return self.small if SMALL in (count.state, respondents.state) else "suppressed"
+        return round(share, 4)
+
+    def theme(self, theme, tables, quotes):
+        return {
+            "theme": theme.id,
+            "names": theme.names,
+            "terms": theme.terms,
+            "total": self.cell(tables["total"]),
+            **{
+                f"by_{name}": {
+                    _key(k): self.cell(c)
+                    for k, c in sorted(tables[name].items(), key=lambda kv: _key(kv[0]))
+                }
+                for name in BREAKDOWNS
+            },
+            "quotes": quotes,
+        }
+
+
+def _key(value):
+    return "(none)" if value is None else str(value)
