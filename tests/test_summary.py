@@ -174,14 +174,17 @@ def test_a_single_small_cell_hides_a_second_one():
 
 
 def test_small_communities_show_no_counts_shares_or_quotes():
-    units = [("pacoima", "es", "parent_guardian", "survey", [0, 1])] * 25 + [
-        ("koreatown", "en", "student", "survey", [0])
-    ] * 4
+    units = (
+        [("pacoima", "es", "parent_guardian", "survey", [0, 1])] * 25
+        + [("wilmington", "es", "parent_guardian", "survey", [0, 1])] * 15
+        + [("koreatown", "en", "student", "survey", [0])] * 4
+    )
     documents, result = build(units, n_themes=2)
 
     rows = {row["community"]: row for row in summarize(documents, result)["communities"]}
 
     assert rows["koreatown"]["respondents"] == "fewer than 11"
+    assert rows["wilmington"]["respondents"] == "suppressed"  # else 44 - 25 - 15 = 4
     assert rows["koreatown"]["quotes"] == []
     assert all(not isinstance(t["share"], float) for t in rows["koreatown"]["themes"])
     assert rows["pacoima"]["respondents"] == 25
