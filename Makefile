@@ -8,12 +8,12 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean
+.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install catalogs
+test: install catalogs apertium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -24,7 +24,20 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-setup: install catalogs db
+setup: install catalogs db apertium
+
+# Apertium bridges English and Spanish in the theme analysis. Installed from
+# Debian's packages when we may (root or passwordless sudo); otherwise the
+# analysis still runs, untranslated, and says so.
+apertium:
+	@if command -v apertium >/dev/null && [ -d /usr/share/apertium/apertium-eng-spa ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa >/dev/null) \
+		|| echo "note: could not install Apertium; themes will be found without translation"; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
+		|| echo "note: could not install Apertium; themes will be found without translation"; \
+	else echo "note: Apertium is not installed (sudo apt-get install apertium apertium-eng-spa);" \
+		"themes will be found without translation"; fi
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from .definition import DefinitionError, load_file
 from .extensions import db
 from .models import ROLES
-from .services import accounts, demo, responding, survey_store
+from .services import accounts, demo, responding, survey_store, themes
 from .services.links import survey_links, write_qr_codes
 
 surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
@@ -155,6 +155,46 @@ def disable_command(email):
     click.echo(f"disabled {user.email}")
 
 
+analysis_cli = AppGroup("analysis", help="Themes across English and Spanish.")
+
+
+@analysis_cli.command("run")
+@click.argument("slug")
+@click.option("--questions", help="Comma-separated open question keys (default: all long ones).")
+@click.option("--themes", "n_themes", type=click.IntRange(2, 200), help="Number of themes.")
+@click.option("--seed", default=0, show_default=True, type=int)
+def analysis_run_command(slug, questions, n_themes, seed):
+    """Find themes in the survey's open answers and finalized focus-group notes."""
+    survey = _survey_or_fail(slug)
+    chosen = [q.strip() for q in questions.split(",") if q.strip()] if questions else None
+    run = themes.start_run(survey, questions=chosen, n_themes=n_themes, seed=seed)
+    db.session.commit()
+    try:
+        themes.execute_run(run, survey)
+    except Exception:
+        db.session.rollback()
+        themes.fail_run(run.id)
+        db.session.commit()
+        raise
+    db.session.commit()
+    counts = run.counts
+    click.echo(
+        f"run {run.id}: {counts['documents']} texts ({counts['survey']} answers, "
+        f"{counts['focus_group']} focus-group statements), "
+        f"{counts['non_answers']} non-answers, {counts['themes']} themes"
+    )
+    for warning in run.warnings:
+        click.echo(f"warning: {warning}")
+    if not run.translated:
+        click.echo(
+            "English and Spanish were analysed untranslated: install Apertium "
+            "(sudo apt-get install apertium apertium-eng-spa) and run again."
+        )
+    for theme in run.themes:
+        click.echo(f"  {theme.key:>3}  {theme.size:>6}  {theme.name('en')} / {theme.name('es')}")
+
+
 def init_app(app):
     app.cli.add_command(surveys_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(analysis_cli)

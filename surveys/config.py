@@ -88,6 +88,11 @@ class Config:
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
 
+    # Summaries never show a count, share or quote from fewer respondents than this.
+    MIN_CELL = 11
+    # Runs started from the leads' page go to a background thread; pages poll.
+    ANALYSIS_IN_BACKGROUND = True
+
     # A family may pause on a page; an expired token is recovered without
     # losing answers, so the standard hour is fine.
     WTF_CSRF_TIME_LIMIT = 3600

@@ -3,6 +3,7 @@
 from urllib.parse import urlencode
 
 from flask import request
+from flask_babel import format_number, format_percent, gettext
 
 from . import i18n
 from .definition.model import localized
@@ -21,8 +22,24 @@ def language_links():
     return links
 
 
+def summary_cell(value):
+    """A count from a stored summary, or the words for a hidden one."""
+    if isinstance(value, bool) or value is None:
+        return ""
+    if isinstance(value, int):
+        return format_number(value)
+    if isinstance(value, float):
+        return format_percent(value)
+    if value.startswith("fewer than "):
+        # i18n: a count hidden because too few people are in it
+        return gettext("fewer than %(n)s", n=value.removeprefix("fewer than "))
+    # i18n: a count hidden so that a small one cannot be worked out from the total
+    return gettext("hidden")
+
+
 def init_app(app):
     app.jinja_env.filters["loc"] = lambda texts: localized(texts, current_language())
+    app.jinja_env.filters["cell"] = summary_cell
     app.jinja_env.globals.update(
         current_language=current_language,
         language_links=language_links,

@@ -673,15 +673,12 @@ def test_survey_open_answers_are_masked_and_labelled(db, survey, respondent):
     family.complete("Correo ana@correo.mx, 213-555-0147")  # fits the 40-character answer
 
     answers = analysis_texts.survey_open_answers(survey)
+    chosen = analysis_texts.survey_open_answers(survey, questions=["one_word", "biggest_worry"])
 
     keys = {a["question"] for a in answers}
-    assert keys == {
-        "one_word",
-        "need_to_feel_safe",
-        "biggest_worry",
-        "district_first",
-        "anything_else",
-    }
+    assert keys == {"need_to_feel_safe", "biggest_worry", "district_first", "anything_else"}
+    assert {a["question"] for a in chosen} == {"one_word", "biggest_worry"}
+    assert {a["respondent"] for a in answers} == {answers[0]["id"].split("-")[0]}
     response_id = int(answers[0]["id"].split("-")[0][1:])
     for answer in answers:
         assert answer["id"] == f"r{response_id}-{answer['question']}"

@@ -4,9 +4,11 @@ from .draft import Draft
 from .focus_group import FacilitationGuide, FocusGroup, FocusGroupVersion
 from .response import Answer, Response
 from .survey import Community, Survey, SurveyVersion
+from .theme import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeEdit, ThemeRun
 from .user import ROLES, PasswordLink, User
 
 __all__ = [
+    "EDIT_KINDS",
     "ROLES",
     "Answer",
     "Community",
@@ -16,7 +18,11 @@ __all__ = [
     "FocusGroupVersion",
     "PasswordLink",
     "Response",
+    "RunTheme",
     "Survey",
     "SurveyVersion",
+    "ThemeAssignment",
+    "ThemeEdit",
+    "ThemeRun",
     "User",
 ]

@@ -5,6 +5,8 @@ Both come out in one shape, masked (no e-mail addresses, phone or ID numbers):
 groups are read, each from its latest version.
 """
 
+from sqlalchemy.orm import selectinload
+
 from ..analysis.language import detect_language
 from ..analysis.redact import mask_personal_details
 from ..analysis.segment import split_statements
@@ -44,6 +46,7 @@ def _group_statements(group):
             "prompt": prompt,
             "role": role,
             "focus_group_id": group.id,
+            "respondent": f"fg{group.id}",
         }
         for number, (text, prompt, role) in enumerate(pieces, start=1)
     ]
@@ -62,16 +65,34 @@ def _language(group, text):
     return detect_language(text)
 
 
-def survey_open_answers(survey):
-    """The survey's written answers (short and long text questions), one per answer."""
+def survey_open_answers(survey, questions=None):
+    """The survey's written answers, one per answer.
+
+    ``questions`` picks question keys (short or long text); by default every
+    long-text question is read.
+    """
     responses = db.session.scalars(
-        db.select(Response).filter_by(survey_id=survey.id).order_by(Response.id)
+        db.select(Response)
+        .filter_by(survey_id=survey.id)
+        .order_by(Response.id)
+        .options(selectinload(Response.answers), selectinload(Response.community))
     )
-    return [item for response in responses for item in _open_answers(response)]
+    definitions = {}  # one Definition per survey version, not per response
+    items = []
+    for response in responses:
+        if response.version_id not in definitions:
+            definitions[response.version_id] = definition_of(response.version)
+        items.extend(_open_answers(response, definitions[response.version_id], questions))
+    return items
 
 
-def _open_answers(response):
-    definition = definition_of(response.version)
+def _wanted(question, questions):
+    if questions:
+        return question.key in questions and question.type in TEXT_TYPES
+    return question.type == "long_text"
+
+
+def _open_answers(response, definition, questions):
     answers = response.answer_map()
     community = response.community.slug if response.community else None
     return [
@@ -83,9 +104,10 @@ def _open_answers(response):
             "source": "survey",
             "question": question.key,
             "role": response.role,
+            "respondent": f"r{response.id}",
         }
         for question in definition.questions
-        if question.type in TEXT_TYPES
+        if _wanted(question, questions)
         and question.key in answers
         and str(answers[question.key].value).strip()
     ]

@@ -1,0 +1,173 @@
+"""Leads run the theme analysis and review its themes, in English or Spanish."""
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from ..auth.access import roles_required
+from ..extensions import db
+from ..forms.themes import ActionForm, MergeForm, MoveForm, RenameForm, theme_choices
+from ..i18n import current_language
+from ..models import ThemeAssignment
+from ..services import survey_store, themes
+from .views import bp
+
+PAGE_SIZE = 100
+
+
+def _survey(slug):
+    survey = survey_store.get_survey(slug)
+    if survey is None:
+        abort(404)
+    return survey
+
+
+def _run_theme(survey, key):
+    run = themes.latest_run(survey, finished=True)
+    theme = run.theme(key) if run else None
+    if theme is None:
+        abort(404)
+    return run, theme
+
+
+@bp.get("/surveys/<slug>/themes")
+@roles_required("lead")
+def themes_page(slug):
+    survey = _survey(slug)
+    latest = themes.latest_run(survey)
+    finished = (
+        latest if latest and latest.status == "done" else themes.latest_run(survey, finished=True)
+    )
+    language = current_language()
+    forms = {}
+    if finished:
+        for theme in finished.themes:
+            rename = RenameForm(
+                prefix=f"r{theme.key}",
+                formdata=None,
+                data={"name_en": theme.name("en"), "name_es": theme.name("es")},
+            )
+            merge = MergeForm(prefix=f"m{theme.key}", formdata=None)
+            merge.into.choices = theme_choices(finished, language, exclude=theme.key)
+            forms[theme.key] = {"rename": rename, "merge": merge}
+    return render_template(
+        "leads/themes.html",
+        survey=survey,
+        latest=latest,
+        run=finished,
+        forms=forms,
+        action=ActionForm(),
+        error=request.args.get("error"),
+        communities={c.slug: c.name(language) for c in survey.communities},
+        summary_themes={t["theme"]: t for t in (finished.summary or {}).get("themes", [])}
+        if finished
+        else {},
+    )
+
+
+@bp.post("/surveys/<slug>/themes/run")
+@roles_required("lead")
+def run_themes(slug):
+    survey = _survey(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    latest = themes.latest_run(survey)
+    if latest is None or latest.status != "running":
+        run = themes.start_run(survey, user=current_user)
+        db.session.commit()
+        if current_app.config["ANALYSIS_IN_BACKGROUND"]:
+            themes.run_in_background(current_app._get_current_object(), run.id, survey.id)
+        else:
+            themes.execute_run(run, survey)
+            db.session.commit()
+    return redirect(url_for(".themes_page", slug=slug))
+
+
+def _review(survey, kind, payload):
+    try:
+        themes.review(survey, current_user, kind, payload)
+    except themes.ReviewError:
+        db.session.rollback()
+        return redirect(url_for(".themes_page", slug=survey.slug, error=kind))
+    db.session.commit()
+    return None
+
+
+@bp.post("/surveys/<slug>/themes/<int:key>/rename")
+@roles_required("lead")
+def rename_theme(slug, key):
+    survey = _survey(slug)
+    form = RenameForm(prefix=f"r{key}")
+    if not form.validate_on_submit():
+        return redirect(url_for(".themes_page", slug=slug, error="rename"))
+    names = {"en": form.name_en.data.strip(), "es": form.name_es.data.strip()}
+    return _review(survey, "rename", {"key": key, "names": names}) or redirect(
+        url_for(".themes_page", slug=slug, _anchor=f"theme-{key}")
+    )
+
+
+@bp.post("/surveys/<slug>/themes/<int:key>/merge")
+@roles_required("lead")
+def merge_theme(slug, key):
+    survey = _survey(slug)
+    run, _theme = _run_theme(survey, key)
+    form = MergeForm(prefix=f"m{key}")
+    form.into.choices = theme_choices(run, current_language(), exclude=key)
+    if not form.validate_on_submit():
+        return redirect(url_for(".themes_page", slug=slug, error="merge"))
+    return _review(survey, "merge", {"key": key, "into": form.into.data}) or redirect(
+        url_for(".themes_page", slug=slug, _anchor=f"theme-{form.into.data}")
+    )
+
+
+@bp.post("/surveys/<slug>/themes/<int:key>/split")
+@roles_required("lead")
+def split_theme(slug, key):
+    survey = _survey(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _review(survey, "split", {"key": key}) or redirect(url_for(".themes_page", slug=slug))
+
+
+@bp.post("/surveys/<slug>/themes/<int:key>/not-useful/<int:value>")
+@roles_required("lead")
+def mark_theme(slug, key, value):
+    survey = _survey(slug)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    return _review(survey, "not_useful", {"key": key, "value": bool(value)}) or redirect(
+        url_for(".themes_page", slug=slug, _anchor=f"theme-{key}")
+    )
+
+
+@bp.route("/surveys/<slug>/themes/<int:key>", methods=["GET", "POST"])
+@roles_required("lead")
+def theme_texts(slug, key):
+    """Every text of a theme, with a way to move one to another theme."""
+    survey = _survey(slug)
+    run, theme = _run_theme(survey, key)
+    form = MoveForm()
+    form.to.choices = theme_choices(run, current_language(), exclude=key)
+    if form.validate_on_submit():
+        failed = _review(survey, "move", {"document_id": form.document_id.data, "to": form.to.data})
+        if failed:
+            return failed
+        return redirect(url_for(".theme_texts", slug=slug, key=key, moved=1))
+    page = max(request.args.get("page", 1, type=int), 1)
+    query = db.select(ThemeAssignment).filter_by(run_id=run.id, theme_key=key)
+    texts = db.session.scalars(
+        query.order_by(ThemeAssignment.document_id).limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE)
+    ).all()
+    return render_template(
+        "leads/theme_texts.html",
+        survey=survey,
+        run=run,
+        theme=theme,
+        texts=texts,
+        form=form,
+        page=page,
+        more=theme.size > page * PAGE_SIZE,
+        moved=request.args.get("moved"),
+        communities={c.slug: c.name(current_language()) for c in survey.communities},
+        message=_("The text was moved.") if request.args.get("moved") else None,
+    )
