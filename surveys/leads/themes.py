@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import roles_required
@@ -13,6 +14,11 @@ from ..services import survey_store, themes
 from .views import bp
 
 PAGE_SIZE = 100
+STAGES = {
+    "collecting": _l("collecting the texts"),
+    "finding themes": _l("grouping the texts into themes"),
+    "storing": _l("saving the results"),
+}
 
 
 def _survey(slug):
