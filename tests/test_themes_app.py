@@ -193,3 +193,44 @@ def test_small_communities_are_hidden_on_the_page(db, answered, lead_client, run
     small = [row for row in run.summary["communities"] if not isinstance(row["respondents"], int)]
     assert small  # 120 answers over 6 communities leave some small cells
     assert "menos de 11" in page or "oculto" in page
+
+
+def test_leads_edit_the_codebook_in_both_languages(db, survey, lead_client):
+    from surveys.services import codebooks
+
+    client = lead_client.client
+    url = "/leads/surveys/safe-return/codebook"
+    page = client.get(url)
+    assert page.status_code == 200
+    data = {"csrf_token": lead_client.csrf(url)}
+    existing = codebooks.codebook_for(survey).themes
+    for index, theme in enumerate(existing):
+        data.update(
+            {
+                f"themes-{index}-key": theme["key"],
+                f"themes-{index}-name_en": theme["names"]["en"],
+                f"themes-{index}-name_es": theme["names"]["es"],
+                f"themes-{index}-keywords_en": ", ".join(theme["keywords"]["en"]),
+                f"themes-{index}-keywords_es": ", ".join(theme["keywords"]["es"]),
+            }
+        )
+    new = len(existing)
+    data.update(
+        {
+            f"themes-{new}-name_en": "School gardens",
+            f"themes-{new}-name_es": "Huertos escolares",
+            f"themes-{new}-keywords_en": "garden, plants",
+            f"themes-{new}-keywords_es": "huerto, plantas",
+        }
+    )
+
+    assert client.post(url, data=data).status_code == 302
+    saved = codebooks.codebook_for(survey).themes
+    assert saved[-1]["names"] == {"en": "School gardens", "es": "Huertos escolares"}
+    assert saved[-1]["keywords"] == {"en": ["garden", "plants"], "es": ["huerto", "plantas"]}
+    assert [t["key"] for t in saved[:-1]] == [t["key"] for t in existing]
+
+    data[f"themes-{new}-keywords_es"] = ""
+    refused = client.post(url, data=data)
+    assert refused.status_code == 422
+    assert "at least one keyword in each language" in refused.get_data(as_text=True)

@@ -1,9 +1,10 @@
 """Masking of personal details in free text before staff read or analyse it.
 
 Facilitators and families are asked never to write names or contact details,
-yet some slip through: an e-mail address, a phone number, an ID number. These
-patterns replace them with a neutral tag. Ordinary numbers ("3 kids",
-"grade 10", "2021", a date) are left alone.
+yet some slip through: an e-mail address, a phone number, an ID number, a
+street address, "my name is ...". These patterns replace them with a neutral
+tag. Ordinary numbers ("3 kids", "grade 10", "2021", a date) and ordinary
+sentences ("I am worried", "soy madre de dos") are left alone.
 """
 
 import re
@@ -19,6 +20,93 @@ PHONE = re.compile(
     r"|(?<![\d-])\d{3}[.-]\d{4}(?![\d-])"
 )
 
+# Street addresses: "1234 W 5th St", "4500 S Central Ave, Apt 3", "calle Olympic
+# número 123", "avenida Cesar Chavez 2300". A house number has two digits or
+# more, and a street type or "número" must follow, so "3 kids", "room 204" or
+# "la calle grande" never look like one.
+STREET_TYPE = (
+    r"(?i:st|street|ave|avenue|blvd|boulevard|rd|road|dr|drive|way|pl|place|ln|lane"
+    r"|ct|court|ter|terrace|pkwy|parkway|hwy|highway|cir|circle)"
+)
+UNIT = r"(?:,?\s*(?i:apt|apartment|unit|ste|suite|depto|departamento|#)\.?\s*#?\s*\w{1,5}\b)?"
+ADDRESS = re.compile(
+    r"\b\d{2,6}\s+(?:(?i:[NSEW]|north|south|east|west)\.?\s+)?"
+    r"(?:[A-Za-z0-9][\w'.-]*\s+){0,3}?" + STREET_TYPE + r"\b\.?" + UNIT
+)
+CALLE = r"\b(?i:calle|avenida|av\.|ave\.|bulevar|boulevard|blvd\.)"
+DIRECCION = re.compile(
+    CALLE + r"\s+(?:[\w'.-]+\s+){0,4}?(?i:n[úu]mero|n[úu]m\.|no\.|#)\s*\d+[A-Za-z]?\b" + UNIT
+    + r"|" + CALLE + r"\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+){1,3}#?\d{2,6}\b" + UNIT
+)
+
+# Names. After "my name is", "me llamo", "se llama" the next word is a name
+# whatever its case (phones type "me llamo rosa"); after "I am", "soy", "call
+# me" or a title ("Mrs.", "maestra") only a capitalised word is, and not a
+# nationality, a role or a feeling ("I am Mexican", "Soy Maestra", "I'm So").
+NAME = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü'’-]+"
+WORD = r"[^\W\d_][\w'’-]*"
+SURNAMES = r"((?:\s+" + NAME + r"){0,2})"
+PLAIN_CUE = re.compile(
+    r"\b(?i:name\s+is|name's|nombre\s+es|me\s+llamo|se\s+llaman?)\s+(" + WORD + r")" + SURNAMES
+)
+CAPITAL_CUE = re.compile(
+    r"\b(?i:i\s*['’]?\s*m|i\s+am|soy|call\s+me|ll[áa]m[ae]nme|this\s+is|habla)\s+(" + NAME + r")"
+    + SURNAMES
+)
+TITLE = re.compile(
+    r"\b((?:Mr|Mrs|Ms|Mx|Dr|Sr|Sra|Srta)\.?|Miss|Don|Doña|Coach|Principal"
+    r"|(?i:maestr[oa]|profesora?|profe|señora?|señorita|director|directora|teacher))"
+    r"\s+(" + NAME + r")" + SURNAMES
+)
+NOT_NAMES = frozenset(
+    """
+    not no a an the so just very really here there from in at on with to and or but
+    if when back later please after before tomorrow today anytime anyone someone
+    worried scared afraid happy sad tired sure glad thankful grateful concerned
+    confused sorry ok okay fine good ready able unable going trying writing asking
+    also still only new one two three
+    monday tuesday wednesday thursday friday saturday sunday lunes martes miércoles
+    miercoles jueves viernes sábado sabado domingo
+    mexican mexicana mexicano latina latino latinx latine hispanic hispana hispano
+    american americana americano african asian black white native indigenous
+    salvadoran salvadoreña salvadoreño guatemalan guatemalteca guatemalteco
+    honduran hondureña hondureño nicaraguan peruvian colombian cuban korean
+    filipino filipina chinese armenian catholic católica católico christian
+    cristiana cristiano muslim jewish english spanish inglés español bilingual
+    mom dad mother father parent grandmother grandfather grandma grandpa guardian
+    student teacher nurse counselor single immigrant undocumented
+    madre padre mamá papá mama papa abuela abuelo tía tío tia tio estudiante
+    alumna alumno maestra maestro tutor tutora consejera consejero enfermera
+    enfermero inmigrante una un uno muy de del la el los las que y en con por para
+    sin su sus mi mis nuestra nuestro
+    """.split()  # noqa: SIM905
+)
+
+
+def _mask_cued(match):
+    if match.group(1).lower() in NOT_NAMES:
+        return match.group(0)
+    return match.group(0)[: match.start(1) - match.start(0)] + "[name]"
+
+
+def _mask_titled(match):
+    if match.group(2).lower() in NOT_NAMES:
+        return match.group(0)
+    return match.group(1) + " [name]"
+
+
+def mask_names(text):
+    """``text`` with names introduced by "my name is", "soy", "Mrs." ... masked."""
+    text = PLAIN_CUE.sub(_mask_cued, text)
+    text = CAPITAL_CUE.sub(_mask_cued, text)
+    return TITLE.sub(_mask_titled, text)
+
+
+def mask_addresses(text):
+    """``text`` with street addresses replaced by ``[address]``."""
+    return DIRECCION.sub("[address]", ADDRESS.sub("[address]", text))
+
+
 REPLACEMENTS = (
     (EMAIL, "[email]"),
     (A_NUMBER, "[id number]"),
@@ -28,7 +116,8 @@ REPLACEMENTS = (
 
 
 def mask_personal_details(text):
-    """``text`` with e-mail addresses, phone numbers and ID numbers replaced by tags."""
+    """``text`` with e-mail addresses, phone and ID numbers, street addresses
+    and names replaced by tags."""
     for pattern, tag in REPLACEMENTS:
         text = pattern.sub(tag, text)
-    return text
+    return mask_names(mask_addresses(text))

@@ -7,10 +7,11 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..extensions import db
+from ..forms.codebook import build_codebook_form
 from ..forms.themes import ActionForm, MergeForm, MoveForm, RenameForm, theme_choices
 from ..i18n import current_language
 from ..models import ThemeAssignment
-from ..services import survey_store, themes
+from ..services import codebooks, survey_store, themes
 from .views import bp
 
 PAGE_SIZE = 100
@@ -177,3 +178,18 @@ def theme_texts(slug, key):
         communities={c.slug: c.name(current_language()) for c in survey.communities},
         message=_("The text was moved.") if request.args.get("moved") else None,
     )
+
+
+@bp.route("/surveys/<slug>/codebook", methods=["GET", "POST"])
+@roles_required("lead")
+def codebook(slug):
+    survey = _survey(slug)
+    book = codebooks.codebook_for(survey)
+    form = build_codebook_form(book.themes)
+    if form.validate_on_submit():
+        codebooks.save_themes(book, form.rows())
+        db.session.commit()
+        return redirect(url_for(".codebook", slug=slug, saved=1))
+    return render_template(
+        "leads/codebook.html", survey=survey, form=form, saved=request.args.get("saved")
+    ), 422 if form.errors else 200

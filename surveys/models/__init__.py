@@ -4,7 +4,7 @@ from .draft import Draft
 from .focus_group import FacilitationGuide, FocusGroup, FocusGroupVersion
 from .response import Answer, Response
 from .survey import Community, Survey, SurveyVersion
-from .theme import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeEdit, ThemeRun
+from .theme import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeCodebook, ThemeEdit, ThemeRun
 from .user import ROLES, PasswordLink, User
 
 __all__ = [
@@ -22,6 +22,7 @@ __all__ = [
     "Survey",
     "SurveyVersion",
     "ThemeAssignment",
+    "ThemeCodebook",
     "ThemeEdit",
     "ThemeRun",
     "User",

@@ -99,3 +99,15 @@ class ThemeEdit(db.Model):
     payload: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ThemeCodebook(db.Model):
+    """A survey's seeded themes: names and keywords in both languages, edited by leads."""
+
+    __tablename__ = "theme_codebooks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), unique=True)
+    # [{"key": str, "names": {"en", "es"}, "keywords": {"en": [...], "es": [...]}}]
+    themes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

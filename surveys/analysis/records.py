@@ -1,0 +1,25 @@
+"""The record that the preparation stages pass along, one per document."""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Record:
+    """A document on its way to analysis.
+
+    ``text`` is what people may read (tidied, personal details masked);
+    ``analysis_text`` is what the vectorizer reads (``text`` itself, or its
+    machine translation into English); ``analysis_lang`` is its language.
+    """
+
+    id: str
+    text: str
+    lang: str | None = None
+    non_answer: bool = False
+    analysis_text: str | None = None
+    analysis_lang: str | None = None
+    gloss: str | None = None  # machine translation, when one was made
+
+    @classmethod
+    def from_document(cls, document):
+        return cls(id=document.id, text=document.text, lang=document.lang)
