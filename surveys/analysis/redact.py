@@ -29,28 +29,49 @@ STREET_TYPE = (
     r"|ct|court|ter|terrace|pkwy|parkway|hwy|highway|cir|circle)"
 )
 UNIT = r"(?:,?\s*(?i:apt|apartment|unit|ste|suite|depto|departamento|#)\.?\s*#?\s*\w{1,5}\b)?"
+DIRECTION = r"(?:(?i:[NSEW]|north|south|east|west)\.?\s+)?"
 ADDRESS = re.compile(
-    r"\b\d{2,6}\s+(?:(?i:[NSEW]|north|south|east|west)\.?\s+)?"
-    r"(?:[A-Za-z0-9][\w'.-]*\s+){0,3}?" + STREET_TYPE + r"\b\.?" + UNIT
+    # Street names are capitalised or numbered ("Main", "5th"), except typed
+    # all in lower case after a number of three digits or more ("1234 main st").
+    r"\b\d{2,6}\s+"
+    + DIRECTION
+    + r"(?:[A-Z0-9][\w'.-]*\s+){1,3}?"
+    + STREET_TYPE
+    + r"\b\.?"
+    + UNIT
+    + r"|\b\d{3,6}\s+"
+    + DIRECTION
+    + r"(?:[a-z0-9][\w'-]*\s+){1,2}?"
+    + STREET_TYPE
+    + r"\b\.?"
+    + UNIT
 )
 CALLE = r"\b(?i:calle|avenida|av\.|ave\.|bulevar|boulevard|blvd\.)"
 DIRECCION = re.compile(
-    CALLE + r"\s+(?:[\w'.-]+\s+){0,4}?(?i:n[úu]mero|n[úu]m\.|no\.|#)\s*\d+[A-Za-z]?\b" + UNIT
-    + r"|" + CALLE + r"\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+){1,3}#?\d{2,6}\b" + UNIT
+    CALLE
+    + r"\s+(?:[\w'.-]+\s+){0,4}?(?i:n[úu]mero|n[úu]m\.|no\.|#)\s*\d+[A-Za-z]?\b"
+    + UNIT
+    + r"|"
+    + CALLE
+    + r"\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+){1,3}#?\d{2,6}\b"
+    + UNIT
 )
 
 # Names. After "my name is", "me llamo", "se llama" the next word is a name
 # whatever its case (phones type "me llamo rosa"); after "I am", "soy", "call
 # me" or a title ("Mrs.", "maestra") only a capitalised word is, and not a
 # nationality, a role or a feeling ("I am Mexican", "Soy Maestra", "I'm So").
-NAME = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü'’-]+"
-WORD = r"[^\W\d_][\w'’-]*"
+NAME = r"[A-ZÁÉÍÓÚÑ][a-záéíóúñü]+(?:[-'’][A-ZÁÉÍÓÚÑ][a-záéíóúñü]+)?"
+WORD = r"[^\W\d_]+(?:[-'’][^\W\d_]+)?"
 SURNAMES = r"((?:\s+" + NAME + r"){0,2})"
 PLAIN_CUE = re.compile(
-    r"\b(?i:name\s+is|name's|nombre\s+es|me\s+llamo|se\s+llaman?)\s+(" + WORD + r")" + SURNAMES
+    r"\b(?i:name\s+is|name's|nombre\s+es|me\s+llamo|se\s+llaman?)\s+(" + WORD + r")"
+    r"((?:\s+" + WORD + r"){0,2})"
 )
 CAPITAL_CUE = re.compile(
-    r"\b(?i:i\s*['’]?\s*m|i\s+am|soy|call\s+me|ll[áa]m[ae]nme|this\s+is|habla)\s+(" + NAME + r")"
+    r"\b(?i:i\s*['’]?\s*m|i\s+am|soy|call\s+me|ll[áa]m[ae]nme|this\s+is|habla)\s+("
+    + NAME
+    + r")"
     + SURNAMES
 )
 TITLE = re.compile(
@@ -86,13 +107,33 @@ NOT_NAMES = frozenset(
 def _mask_cued(match):
     if match.group(1).lower() in NOT_NAMES:
         return match.group(0)
-    return match.group(0)[: match.start(1) - match.start(0)] + "[name]"
+    cue = match.group(0)[: match.start(1) - match.start(0)]
+    return cue + "[name]" + _after_name(match.group(2) or "")
+
+
+def _after_name(rest):
+    """What follows a name: surnames are masked too, up to the first common word."""
+    words = rest.split()
+    while words and words[0].lower() not in COMMON_WORDS:
+        words.pop(0)
+    return "".join(" " + word for word in words)
 
 
 def _mask_titled(match):
     if match.group(2).lower() in NOT_NAMES:
         return match.group(0)
     return match.group(1) + " [name]"
+
+
+COMMON_WORDS = NOT_NAMES | frozenset(
+    """
+    i me my we our you your he she it they them his her is am are was be been have
+    has had do does did will would can could should call text write email phone
+    cell number live lives work son daughter kids children y e o pero porque
+    vivo vive tengo tiene soy es son mi cel celular número numero llamen
+    hablen escriban hijo hija hijos
+    """.split()  # noqa: SIM905
+)
 
 
 def mask_names(text):

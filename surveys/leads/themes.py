@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from ..auth.access import roles_required
+from ..definition.model import TEXT_TYPES
 from ..extensions import db
 from ..forms.codebook import build_codebook_form
 from ..forms.themes import ActionForm, MergeForm, MoveForm, RenameForm, theme_choices
@@ -27,6 +28,11 @@ def _survey(slug):
     if survey is None:
         abort(404)
     return survey
+
+
+def _open_questions(survey):
+    definition = survey_store.definition_of(survey.current)
+    return [q for q in definition.questions if q.type in TEXT_TYPES]
 
 
 def _run_theme(survey, key):
@@ -79,8 +85,10 @@ def run_themes(slug):
     if not ActionForm().validate_on_submit():
         abort(400)
     latest = themes.latest_run(survey)
+    allowed = {q.key for q in _open_questions(survey)}
+    chosen = [key for key in request.form.getlist("questions") if key in allowed] or None
     if latest is None or latest.status != "running":
-        run = themes.start_run(survey, user=current_user)
+        run = themes.start_run(survey, user=current_user, questions=chosen)
         db.session.commit()
         if current_app.config["ANALYSIS_IN_BACKGROUND"]:
             themes.run_in_background(current_app._get_current_object(), run.id, survey.id)
