@@ -7,7 +7,6 @@ the clustering, where a pile of "nada" would otherwise form a theme.
 
 import re
 import unicodedata
-from dataclasses import replace
 
 from sklearn.base import BaseEstimator, TransformerMixin
 
@@ -17,7 +16,8 @@ NOT_WORD = re.compile(r"[^\w]+")
 
 # Compared after lower-casing, dropping accents and punctuation: "No sé." -> "no se".
 NON_ANSWERS = frozenset(
-    """
+    phrase.strip()
+    for phrase in """
     n a|na|n a a|none|nothing|no|nope|nah|nil|null|idk|i dont know|i do not know|dont know|
     not sure|unsure|no idea|no comment|no comments|no answer|nothing else|nothing really|
     nothing more|nothing to add|nothing to say|not applicable|no thanks|no thank you|
@@ -27,7 +27,7 @@ NON_ANSWERS = frozenset(
     sin comentario|sin respuesta|no aplica|no tengo|no tengo nada|no gracias|
     no por ahora|nada por ahora|por ahora nada|ninguna por ahora|no se que decir
     """.replace("\n", "").split("|")
-)
+) - {""}
 
 
 def tidy(text):
@@ -35,9 +35,16 @@ def tidy(text):
     return SPACE.sub(" ", str(text or "")).strip()
 
 
+ACCENTED = str.maketrans("áéíóúüñàèìòùâêîôûäëïöçÁÉÍÓÚÜÑ", "aeiouunaeiouaeiouaeiocAEIOUUN")
+LONGEST_NON_ANSWER = 40  # characters: longer answers are never "nothing"
+
+
 def strip_accents(text):
     """``"opción"`` -> ``"opcion"``; ñ becomes n too, as phones often type it."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    quick = text.translate(ACCENTED)
+    if quick.isascii():
+        return quick
+    decomposed = unicodedata.normalize("NFKD", quick)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
@@ -48,6 +55,8 @@ def fold(text):
 
 def is_non_answer(text):
     """True for empty answers, bare punctuation and the usual "nothing" phrases."""
+    if len(text) > LONGEST_NON_ANSWER:
+        return False
     folded = fold(text)
     return not folded or folded in NON_ANSWERS
 
@@ -75,5 +84,7 @@ class TextCleaner(TransformerMixin, BaseEstimator):
 
     def _clean(self, record):
         text = tidy(record.text)
-        silent = is_non_answer(text) or fold(text) in self.extra_non_answers_
-        return replace(record, text=text, non_answer=silent)
+        silent = is_non_answer(text) or (
+            bool(self.extra_non_answers_) and fold(text) in self.extra_non_answers_
+        )
+        return record._replace(text=text, non_answer=silent)

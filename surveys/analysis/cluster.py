@@ -1,0 +1,193 @@
+"""Grouping answer vectors into themes.
+
+``ThemeClusterer`` runs k-means on a latent semantic (LSA) projection of the
+TF-IDF vectors, then sharpens the groups by self-training: a complement naive
+Bayes classifier learns each group from its most typical members (the 70%
+closest to their own centre relative to the next one) and re-reads every
+answer with the full vocabulary, until the groups settle. On the standard
+short-text sets this lifts NMI by 0.03 to 0.30 over LSA + k-means alone (see
+docs/benchmarks.md); across languages it keeps the English and the Spanish
+answers on one subject together.
+
+When ``n_clusters`` is None the number of groups is chosen by the mean
+silhouette (cosine) over a small range, on a sample of at most
+``sample_size`` answers so that 100,000 answers take seconds.
+"""
+
+import math
+
+import numpy as np
+from scipy import sparse
+from sklearn.base import BaseEstimator, ClusterMixin
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.metrics import silhouette_score
+from sklearn.naive_bayes import ComplementNB
+from sklearn.preprocessing import normalize
+from sklearn.utils import check_array, check_random_state
+from sklearn.utils.sparsefuncs import mean_variance_axis
+
+LSA_SAMPLE = 20_000  # answers the LSA axes are fitted on
+SELECTION_ROUNDS = 10  # self-training rounds while comparing numbers of groups
+
+
+class ThemeClusterer(ClusterMixin, BaseEstimator):
+    """LSA + k-means, refined by naive-Bayes self-training.
+
+    Parameters: ``n_clusters`` (None chooses between ``min_clusters`` and
+    ``max_clusters``, at most about the square root of the number of
+    answers), ``random_state``, ``n_components`` (LSA dimensions),
+    ``refine`` (self-training on or off), ``keep`` (share of each group
+    trusted to train the classifier), ``alpha`` (naive-Bayes smoothing),
+    ``max_iter`` (self-training rounds), ``n_init`` (k-means starts; "auto":
+    3 up to 20,000 answers, else 1), ``sample_size`` (answers used to choose
+    the number of groups).
+
+    Learned: ``labels_`` (0 .. ``n_clusters_`` - 1), ``n_clusters_``,
+    ``scores_`` (silhouette by candidate number, when chosen).
+    """
+
+    def __init__(
+        self,
+        n_clusters=None,
+        random_state=0,
+        n_components=100,
+        min_clusters=2,
+        max_clusters=20,
+        refine=True,
+        keep=0.7,
+        alpha=1.0,
+        max_iter=30,
+        n_init="auto",
+        sample_size=3000,
+    ):
+        self.n_clusters = n_clusters
+        self.random_state = random_state
+        self.n_components = n_components
+        self.min_clusters = min_clusters
+        self.max_clusters = max_clusters
+        self.refine = refine
+        self.keep = keep
+        self.alpha = alpha
+        self.max_iter = max_iter
+        self.n_init = n_init
+        self.sample_size = sample_size
+
+    def fit(self, X, y=None):
+        X = check_array(X, accept_sparse="csr", ensure_min_samples=0, ensure_min_features=0)
+        if self.n_clusters is not None and self.n_clusters < 1:
+            raise ValueError(f"n_clusters must be at least 1, got {self.n_clusters}")
+        self._seed = check_random_state(self.random_state).randint(2**31 - 1)
+        self.scores_ = {}
+        n = X.shape[0]
+        if n == 0:
+            self.labels_, self.n_clusters_ = np.zeros(0, dtype=int), 0
+            return self
+        Z = self._embed(X)
+        distinct = _distinct_rows(Z)
+        if self.n_clusters is None:
+            k = self._choose(X, Z, distinct)
+        else:
+            k = min(self.n_clusters, distinct)
+        self.labels_ = self._cluster(X, Z, k)
+        self.n_clusters_ = int(self.labels_.max()) + 1
+        return self
+
+    def _embed(self, X):
+        """Unit-length LSA coordinates (the TF-IDF rows themselves when tiny)."""
+        dims = min(self.n_components, X.shape[1] - 1, X.shape[0] - 1)
+        if dims < 2 or not _varies(X):
+            Z = X.toarray() if hasattr(X, "toarray") else np.asarray(X)
+        elif X.shape[0] > LSA_SAMPLE:  # the axes of 20,000 answers serve all of them
+            rows = np.linspace(0, X.shape[0] - 1, LSA_SAMPLE).astype(int)
+            Z = TruncatedSVD(dims, random_state=self._seed).fit(X[rows]).transform(X)
+        else:
+            Z = TruncatedSVD(dims, random_state=self._seed).fit_transform(X)
+        return normalize(Z).astype(np.float32)
+
+    def _choose(self, X, Z, distinct):
+        """The candidate number of groups with the best silhouette, on a sample."""
+        n = X.shape[0]
+        # About the square root of the answers, and five answers a theme at least.
+        high = min(self.max_clusters, distinct, max(self.min_clusters, math.isqrt(n)), n // 5)
+        if high < 2 or n < 4:
+            return 1
+        rows = np.arange(n)
+        if n > self.sample_size:
+            rows = np.sort(np.random.default_rng(self._seed).choice(n, self.sample_size, False))
+        Xs, Zs = X[rows], Z[rows]
+        high = min(high, _distinct_rows(Zs))
+        for k in _candidates(max(2, self.min_clusters), high):
+            labels = self._cluster(Xs, Zs, k, max_iter=min(self.max_iter, SELECTION_ROUNDS))
+            if 1 < labels.max() + 1 < len(rows):
+                self.scores_[k] = float(silhouette_score(Zs, labels, metric="cosine"))
+        if not self.scores_:
+            return 1
+        return max(self.scores_, key=lambda k: (self.scores_[k], -k))
+
+    def _cluster(self, X, Z, k, max_iter=None):
+        if k <= 1:
+            return np.zeros(X.shape[0], dtype=int)
+        n_init = self.n_init
+        if n_init == "auto":  # three starts, the best kept, while that stays quick
+            n_init = 3 if X.shape[0] <= LSA_SAMPLE else 1
+        labels = KMeans(k, random_state=self._seed, n_init=n_init).fit_predict(Z)
+        if self.refine:
+            labels = self._self_train(X, Z, labels, max_iter or self.max_iter)
+        return _compact(labels)
+
+    def _self_train(self, X, Z, labels, max_iter):
+        """Naive Bayes taught by each group's most typical members, re-applied until stable."""
+        for _ in range(max_iter):
+            trusted = _typical(Z, labels, self.keep)
+            model = ComplementNB(alpha=self.alpha).fit(X[trusted], labels[trusted])
+            new = model.predict(X)
+            changed = np.mean(new != labels)
+            labels = new
+            if changed < 0.002:
+                break
+        return labels
+
+
+def _candidates(low, high):
+    """Every number up to 10, then every other one: 2, 3, ... 10, 12, 14 ..."""
+    return [k for k in range(low, high + 1) if k <= 10 or k % 2 == 0 or k == high]
+
+
+def _typical(Z, labels, keep):
+    """Mask of the members of each group nearest their centre relative to the next one."""
+    groups = np.unique(labels)
+    rows = np.arange(len(Z))
+    onehot = sparse.csr_matrix((np.ones(len(Z), dtype=Z.dtype), (labels, rows)))
+    centres = normalize(np.asarray(onehot @ Z))
+    sims = Z @ centres.T
+    own = sims[rows, labels].copy()
+    sims[rows, labels] = -np.inf
+    present = np.zeros(centres.shape[0], dtype=bool)
+    present[groups] = True
+    sims[:, ~present] = -np.inf
+    margin = own - sims.max(axis=1) if len(groups) > 1 else own
+    mask = np.zeros(len(Z), dtype=bool)
+    for group in groups:
+        members = np.flatnonzero(labels == group)
+        count = max(1, math.ceil(keep * len(members)))
+        mask[members[np.argsort(-margin[members], kind="stable")[:count]]] = True
+    return mask
+
+
+def _varies(X):
+    """False when every row is the same (LSA would divide by a zero variance)."""
+    if hasattr(X, "toarray"):
+        return bool(mean_variance_axis(X, axis=0)[1].sum() > 0)
+    return bool(np.var(X, axis=0).sum() > 0)
+
+
+def _compact(labels):
+    """Labels renumbered 0 .. k-1 in order of first appearance of their value."""
+    _, compact = np.unique(labels, return_inverse=True)
+    return compact.astype(int)
+
+
+def _distinct_rows(Z):
+    rounded = np.round(np.asarray(Z, dtype=np.float32), 4) + 0.0  # -0.0 == 0.0
+    return len({row.tobytes() for row in rounded})
