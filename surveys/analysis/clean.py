@@ -87,4 +87,6 @@ class TextCleaner(TransformerMixin, BaseEstimator):
         silent = is_non_answer(text) or (
             bool(self.extra_non_answers_) and fold(text) in self.extra_non_answers_
         )
+        if text == record.text and silent == record.non_answer:
+            return record  # most answers: no copy
         return record._replace(text=text, non_answer=silent)

@@ -118,17 +118,17 @@ class ThemeClusterer(ClusterMixin, BaseEstimator):
         Xs, Zs = X[rows], Z[rows]
         high = min(high, _distinct_rows(Zs))
         for k in _candidates(max(2, self.min_clusters), high):
-            labels = self._cluster(Xs, Zs, k, max_iter=min(self.max_iter, SELECTION_ROUNDS))
+            labels = self._cluster(Xs, Zs, k, min(self.max_iter, SELECTION_ROUNDS), n_init=1)
             if 1 < labels.max() + 1 < len(rows):
                 self.scores_[k] = float(silhouette_score(Zs, labels, metric="cosine"))
         if not self.scores_:
             return 1
         return max(self.scores_, key=lambda k: (self.scores_[k], -k))
 
-    def _cluster(self, X, Z, k, max_iter=None):
+    def _cluster(self, X, Z, k, max_iter=None, n_init=None):
         if k <= 1:
             return np.zeros(X.shape[0], dtype=int)
-        n_init = self.n_init
+        n_init = n_init or self.n_init
         if n_init == "auto":  # three starts, the best kept, while that stays quick
             n_init = 3 if X.shape[0] <= LSA_SAMPLE else 1
         labels = KMeans(k, random_state=self._seed, n_init=n_init).fit_predict(Z)

@@ -47,7 +47,9 @@ class ThemeLabeller(BaseEstimator):
         keys = list(groups)
         members = [groups[key] for key in keys]
         terms = {lang: self._terms(members, records, lang) for lang in LANGUAGES}
-        glossed = self._terms(members, records, "en", glosses=True)
+        glossed = [[] for _ in keys]
+        if not all(terms["en"]):  # a theme without English answers: words of the translations
+            glossed = self._terms(members, records, "en", glosses=True)
         themes = []
         for position, key in enumerate(keys):
             theme_terms = {

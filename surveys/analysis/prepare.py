@@ -44,7 +44,14 @@ class Redactor(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, records):
-        return [r._replace(text=self.mask_(r.text)) for r in records]
+        return [_with(r, text=self.mask_(r.text)) for r in records]
+
+
+def _with(record, **changes):
+    """``record`` with ``changes``; the same record when nothing changes."""
+    if all(getattr(record, name) == value for name, value in changes.items()):
+        return record
+    return record._replace(**changes)
 
 
 def normalize_language(code):
@@ -63,7 +70,7 @@ class LanguageTagger(TransformerMixin, BaseEstimator):
 
     def transform(self, records):
         return [
-            r._replace(lang=normalize_language(r.lang) or detect_language(r.text)) for r in records
+            _with(r, lang=normalize_language(r.lang) or detect_language(r.text)) for r in records
         ]
 
 
@@ -92,7 +99,7 @@ class Bridge(TransformerMixin, BaseEstimator):
 
     def transform(self, records):
         if not self.translated_:
-            return [r._replace(analysis_text=r.text, analysis_lang=r.lang) for r in records]
+            return records  # analysis reads the text itself
         glosses = {}
         for lang in sorted({r.lang for r in records} - {self.target}):
             todo = [r for r in records if r.lang == lang and not r.non_answer and r.text]
@@ -102,7 +109,7 @@ class Bridge(TransformerMixin, BaseEstimator):
 
     def _bridged(self, record, gloss):
         if gloss is None:
-            return record._replace(analysis_text=record.text, analysis_lang=record.lang)
+            return record
         return record._replace(analysis_text=gloss, analysis_lang=self.target, gloss=gloss)
 
 

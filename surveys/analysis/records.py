@@ -7,8 +7,9 @@ class Record(NamedTuple):
     """A document on its way to analysis (a named tuple: 100,000 copies are cheap).
 
     ``text`` is what people may read (tidied, personal details masked);
-    ``analysis_text`` is what the vectorizer reads (``text`` itself, or its
-    machine translation into English); ``analysis_lang`` is its language.
+    ``analysis_text`` is what the vectorizer reads, when it is not ``text``
+    itself (the machine translation into English), and ``analysis_lang``
+    its language.
     """
 
     id: str
