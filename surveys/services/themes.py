@@ -217,12 +217,14 @@ class State:
             and payload["to"] in self.themes
         ):
             self.labels[payload["document_id"]] = payload["to"]
-        elif kind == "split" and payload["key"] in self.themes:
+        elif kind == "split":
             self._split(payload["key"], payload["into"], finder, seed)
         self._refresh()
 
     def _split(self, key, new_keys, finder, seed):
-        members = self.members(key)
+        """Split ``key``; on a later run, whatever theme inherited the split keys instead."""
+        sources = [k for k in (key, *new_keys) if k in self.themes]
+        members = set().union(*(self.members(k) for k in sources))
         docs = [d for d in self.documents if d.id in members]
         if len(docs) < 2:
             return
@@ -231,7 +233,8 @@ class State:
         mapping = {t.id: k for t, k in zip(themes, new_keys, strict=False)}
         for doc in members:
             self.labels[doc] = mapping.get(sub.labels.get(doc), new_keys[0])
-        del self.themes[key]
+        for source in sources:
+            del self.themes[source]
         for theme in themes:
             self.themes[mapping[theme.id]] = replace(theme, id=mapping[theme.id])
         for extra in new_keys[len(themes) :]:
