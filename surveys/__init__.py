@@ -4,9 +4,10 @@ import logging
 import os
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from . import i18n
-from .config import Config, from_environment, resource_dir
+from . import i18n, logs
+from .config import Config, check_production, from_environment, resource_dir
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -22,6 +23,9 @@ def create_app(test_config=None):
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(resource_dir("translations"))
     if test_config:
         app.config.update(test_config)
+    check_production(app)
+    logs.install()
+    register_proxies(app)
     register_database(app)
     register_extensions(app)
     register_access(app)
@@ -31,6 +35,15 @@ def create_app(test_config=None):
     register_templates(app)
     register_cli(app)
     return app
+
+
+def register_proxies(app):
+    """Trust the scheme and host from this many reverse proxies in front (none by default)."""
+    proxies = app.config["PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(
+            app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies, x_port=proxies
+        )
 
 
 def register_database(app):

@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from .definition import DefinitionError, load_file
 from .extensions import db
 from .models import ROLES
-from .services import accounts, demo, responding, survey_store, themes
+from .services import accounts, backup, demo, responding, retention, survey_store, themes
 from .services.links import survey_links, write_qr_codes
 
 surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
@@ -194,7 +194,52 @@ def analysis_run_command(slug, questions, n_themes, seed):
         click.echo(f"  {theme.key:>3}  {theme.size:>6}  {theme.name('en')} / {theme.name('es')}")
 
 
+@click.command("backup")
+@click.argument("path", type=click.Path(dir_okay=False))
+def backup_command(path):
+    """Copy the SQLite database to PATH while the app runs, then check the copy."""
+    try:
+        check = backup.backup_sqlite(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{check.path}: integrity {check.integrity}, {check.responses} responses")
+
+
+@click.command("restore-check")
+@click.argument("path", type=click.Path(dir_okay=False))
+def restore_check_command(path):
+    """Check that a backup file opens, passes the integrity check and holds responses."""
+    try:
+        check = backup.check_backup(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{check.path}: integrity {check.integrity}, {check.responses} responses")
+
+
+@click.command("purge")
+@click.option(
+    "--older-than",
+    "days",
+    type=click.IntRange(min=0),
+    required=True,
+    metavar="DAYS",
+    help="Delete raw text of responses and focus groups older than this many days.",
+)
+def purge_command(days):
+    """Delete open answers and notes past the retention period; counts are kept."""
+    report = retention.purge_text(days)
+    db.session.commit()
+    click.echo(
+        f"before {report.cutoff.isoformat()}: {report.answers} open answers, "
+        f"{report.other_details} 'other' details, {report.focus_groups} focus groups' notes "
+        f"and {report.theme_texts} theme texts deleted"
+    )
+
+
 def init_app(app):
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_check_command)
+    app.cli.add_command(purge_command)
     app.cli.add_command(surveys_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(analysis_cli)

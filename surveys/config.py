@@ -11,7 +11,10 @@ Environment variables (all optional in development):
 ``VOCES_ENV=production``
     Secure, ``__Host-`` prefixed session cookie (HTTPS only).
 ``RATELIMIT_STORAGE_URI``
-    ``redis://127.0.0.1:6379`` when several workers share the login limits.
+    ``redis://127.0.0.1:6379`` when several workers share the rate limits.
+``VOCES_PROXIES``
+    How many reverse proxies (nginx, Caddy) stand in front; their
+    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are then trusted.
 """
 
 import os
@@ -52,15 +55,40 @@ def from_environment(environ=os.environ):
         settings["PUBLIC_URL"] = environ["VOCES_PUBLIC_URL"]
     if environ.get("RATELIMIT_STORAGE_URI"):
         settings["RATELIMIT_STORAGE_URI"] = environ["RATELIMIT_STORAGE_URI"]
+    if environ.get("VOCES_SUBMIT_RATE_LIMIT"):
+        settings["SUBMIT_RATE_LIMIT"] = environ["VOCES_SUBMIT_RATE_LIMIT"]
+    if environ.get("VOCES_PROXIES"):
+        settings["PROXIES"] = int(environ["VOCES_PROXIES"])
     if environ.get("VOCES_ENV") == "production":
+        settings["PRODUCTION"] = True
         # HTTPS only: the browser then refuses the cookie over plain HTTP or
         # from a subdomain (the __Host- prefix).
         settings.update(SESSION_COOKIE_SECURE=True, SESSION_COOKIE_NAME="__Host-voces")
     return settings
 
 
+class ConfigurationError(RuntimeError):
+    """A setting that would make a production server unsafe."""
+
+
+def check_production(app):
+    """Refuse to start a production server with the development key or with debug on."""
+    if not app.config.get("PRODUCTION"):
+        return
+    key = app.config.get("SECRET_KEY") or ""
+    if key == DEV_SECRET_KEY or len(key) < 32:
+        raise ConfigurationError(
+            "VOCES_ENV=production needs SECRET_KEY set to a long random value "
+            "(python3 -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+    if app.debug or app.config.get("DEBUG"):
+        raise ConfigurationError("VOCES_ENV=production refuses to run with debug on.")
+
+
 class Config:
     SECRET_KEY = DEV_SECRET_KEY
+    PRODUCTION = False
+    PROXIES = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PUBLIC_URL = "http://127.0.0.1:5000"
@@ -87,6 +115,8 @@ class Config:
     # In-memory counts suit one process; set a Redis URL for several workers.
     RATELIMIT_STORAGE_URI = "memory://"
     RATELIMIT_HEADERS_ENABLED = False
+    # Survey pages posted from one address; a page a few seconds is a fast family.
+    SUBMIT_RATE_LIMIT = "120 per minute"
 
     # Summaries never show a count, share or quote from fewer respondents than this.
     MIN_CELL = 11

@@ -262,6 +262,7 @@ def test_open_redirects_after_login_are_ignored(client, make_user, auth):
 
 def test_production_cookie_is_secure_and_host_prefixed(monkeypatch, tmp_path):
     monkeypatch.setenv("VOCES_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
 
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-voces"

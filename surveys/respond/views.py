@@ -4,12 +4,22 @@ URLs: ``/s/<slug>`` asks for the community, ``/s/<slug>/<community>`` presets
 it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
 """
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import refresh
 
 from .. import i18n
+from ..auth.limiter_keys import hashed_address_limiter_key
 from ..definition.model import OTHER_KEY
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..forms import build_page_form, build_start_form
 from ..forms.start import PREFER_NOT_TO_SAY
 from ..forms.survey_page import raw_values
@@ -21,6 +31,14 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 # Forms here check their CSRF token themselves, so that a failed check can
 # show the page again with the family's answers instead of a bare error.
 csrf.exempt(bp)
+# Posted pages per client address (hashed, kept in memory or Redis only). Generous,
+# since a whole school's families may share one address.
+submit_limits = limiter.shared_limit(
+    lambda: current_app.config["SUBMIT_RATE_LIMIT"],
+    scope="submit",
+    key_func=hashed_address_limiter_key,
+    methods=["POST"],
+)
 
 
 def _open_survey(slug):
@@ -58,6 +76,7 @@ def _switchcurrent_language():
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @bp.route("/<slug>/<community_slug>", methods=["GET", "POST"])
+@submit_limits
 def start(slug, community_slug=None):
     survey = _open_survey(slug)
     community = survey.community(community_slug) if community_slug else None
@@ -94,6 +113,7 @@ def _render_start(survey, community, form, status=200):
 
 
 @bp.route("/<slug>/p/<int:number>", methods=["GET", "POST"])
+@submit_limits
 def page(slug, number):
     survey = _open_survey(slug)
     if not survey.is_open:

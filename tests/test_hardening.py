@@ -1,0 +1,150 @@
+"""Headers, production settings, logs and rate limits: nobody gets a way in."""
+
+import logging
+import re
+
+import pytest
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from surveys import create_app
+from surveys.config import DEV_SECRET_KEY, ConfigurationError
+from tests.conftest import csrf_token
+from tests.test_focus_groups import create_session, save_notes
+
+PAGES = [
+    "/s/safe-return?lang=es",
+    "/s/safe-return/pacoima",
+    "/s/nowhere",
+    "/login",
+    "/static/css/voces.css",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_every_response_carries_the_security_headers(client, survey, url):
+    with client.get(url) as response:
+        headers = response.headers
+    policy = headers["Content-Security-Policy"]
+
+    assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
+    for directive in ("object-src 'none'", "base-uri 'none'", "frame-ancestors 'none'"):
+        assert directive in policy
+    assert headers["Strict-Transport-Security"] == "max-age=31536000; includeSubDomains"
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "charset=utf-8" in headers["Content-Type"]
+
+
+def test_pages_need_no_inline_script_or_style(client, survey, respondent, make_user, auth):
+    family = respondent()
+    pages = [family.get("/s/safe-return").get_data(as_text=True)]
+    family.start(community="pacoima", lang="es")
+    while family.path.startswith("/s/safe-return/p/"):
+        pages.append(family.page.get_data(as_text=True))
+        family.submit_page()
+    auth.login(make_user("lead"))
+    pages.append(client.get("/leads/focus-groups").get_data(as_text=True))
+
+    for html in pages:
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # inline script
+        assert not re.search(r"<style\b|\sstyle=|\son[a-z]+=", html)
+
+
+@pytest.mark.parametrize(
+    ("environment", "message"),
+    [
+        ({}, "SECRET_KEY"),
+        ({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY"),
+        ({"SECRET_KEY": "short"}, "SECRET_KEY"),
+        ({"SECRET_KEY": "k" * 64, "FLASK_DEBUG": "1"}, "debug"),
+    ],
+)
+def test_production_refuses_unsafe_settings(monkeypatch, tmp_path, environment, message):
+    monkeypatch.setenv("VOCES_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+
+    with pytest.raises(ConfigurationError, match=message):
+        create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+
+
+def test_production_starts_with_a_real_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("VOCES_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "k" * 64)
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    assert app.config["PRODUCTION"] and not app.debug
+
+
+def test_proxy_headers_are_trusted_only_when_configured(monkeypatch, tmp_path):
+    url = f"sqlite:///{tmp_path / 'p.sqlite'}"
+    assert not isinstance(create_app({"SQLALCHEMY_DATABASE_URI": url}).wsgi_app, ProxyFix)
+    monkeypatch.setenv("VOCES_PROXIES", "1")
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    assert isinstance(app.wsgi_app, ProxyFix) and app.wsgi_app.x_proto == 1
+
+    @app.get("/_scheme")
+    def scheme():
+        from flask import request
+
+        return request.scheme
+
+    seen = app.test_client().get("/_scheme", headers={"X-Forwarded-Proto": "https"})
+    assert seen.get_data(as_text=True) == "https"
+
+
+def test_line_breaks_in_logged_values_are_escaped(app, caplog):
+    caplog.set_level(logging.INFO)
+    logging.getLogger("surveys.test").warning("login failed for %s", "x\r\nFAKE: admin logged in")
+
+    assert caplog.records[-1].getMessage() == "login failed for x\\r\\nFAKE: admin logged in"
+    assert "\nFAKE" not in caplog.text
+
+
+def test_logs_carry_no_answers_notes_passwords_or_tokens(
+    app, client, survey, respondent, make_user, auth, caplog
+):
+    """The whole flow, with sentinels in everything people type or receive."""
+    caplog.set_level(logging.DEBUG)
+    family = respondent()
+    family.start(community="pacoima", lang="es")
+    tokens = [family.form_fields()["submission_token"]]
+    family.complete("ANSWER-SENTINEL-51c9")
+    assert family.path == "/s/safe-return/thanks"
+
+    password = "PASSWORD-SENTINEL-8e2f lights"
+    facilitator = make_user("facilitator", password=password)
+    auth.login(facilitator, password=password)
+    auth.login(facilitator, password="WRONG-SENTINEL-0b7d")
+    group = create_session(auth, survey)
+    saved = save_notes(
+        auth,
+        group,
+        **{"note__health_safety": "NOTES-SENTINEL-a4d0", "observations": "OBS-SENTINEL"},
+    )
+    assert saved.status_code in (200, 302)
+    auth.logout()
+
+    from surveys.services import accounts
+
+    _user, link_token = accounts.create_user("new-lead@example.org", "lead")
+    page = client.get(f"/set-password/{link_token}").get_data(as_text=True)
+    client.post(
+        f"/set-password/{link_token}",
+        data={"csrf_token": csrf_token(page), "password": password, "confirm": password},
+    )
+
+    logged = caplog.text
+    assert "login succeeded" in logged  # the logs are being captured
+    sentinels = ["ANSWER-SENTINEL", "PASSWORD-SENTINEL", "WRONG-SENTINEL", "NOTES-SENTINEL"]
+    for needle in [*sentinels, "OBS-SENTINEL", link_token, *tokens]:
+        assert needle not in logged
+
+
+def test_posting_survey_pages_is_rate_limited(app, client, survey):
+    app.config["SUBMIT_RATE_LIMIT"] = "3 per minute"
+    statuses = [client.post("/s/safe-return", data={}).status_code for _ in range(4)]
+
+    assert 429 not in statuses[:3] and statuses[3] == 429
+    assert client.get("/s/safe-return").status_code == 200  # reading is never limited
