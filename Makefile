@@ -8,10 +8,14 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium
+.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# Production: gunicorn with gunicorn.conf.py. Needs SECRET_KEY (and DATABASE_URL for PostgreSQL).
+serve: setup
+	VOCES_ENV=production $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: install catalogs apertium
 	$(PY) -m pytest $(PYTEST_ARGS)

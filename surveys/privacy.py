@@ -13,10 +13,23 @@ import re
 _ADDRESS_PREFIX = re.compile(r"^\S+ - - \[")
 
 
+# Paths that carry a one-time secret: /set-password/<token>.
+_SECRET_PATHS = re.compile(r"(/set-password/)[^/?#\s\"]+")
+
+
+def hide_secrets(text):
+    """``text`` (a path or a request line) with link tokens replaced."""
+    return _SECRET_PATHS.sub(r"\1[token]", text)
+
+
 class DropClientAddress(logging.Filter):
+    """Werkzeug's request lines without the client address or a link's token."""
+
     def filter(self, record):
         if isinstance(record.msg, str):
             record.msg = _ADDRESS_PREFIX.sub("- - [", record.msg)
+        if record.args:
+            record.args = tuple(hide_secrets(a) if isinstance(a, str) else a for a in record.args)
         return True
 
 

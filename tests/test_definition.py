@@ -189,3 +189,24 @@ def test_cli_validate_lists_problems_and_exits_1(runner, tmp_path, tiny_definiti
     assert result.exit_code == 1
     assert f"{BUNDLED}: ok" in result.output
     assert "sections[1].questions[0].text.es" in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        (lambda d: d.update(role_question=["role"]), "role_question"),
+        (lambda d: d["communities"][0].update(slug=["north"]), "communities[0].slug"),
+        (
+            lambda d: d["sections"][0]["questions"][0]["choices"][0].update(key=["parent"]),
+            "sections[0].questions[0].choices[0].key",
+        ),
+        (
+            lambda d: d["sections"][1]["questions"][0].update(show_if={"question": ["role"]}),
+            "sections[1].questions[0].show_if.question",
+        ),
+    ],
+)
+def test_lists_where_names_belong_are_problems_not_crashes(tiny_definition, change, path):
+    data = copy.deepcopy(tiny_definition)
+    change(data)
+    assert path in [p.path for p in validate(data)]

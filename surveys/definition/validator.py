@@ -149,7 +149,8 @@ class _Checker:
                 self.add(f"{path}.slug", _l("this word is reserved for the survey's own pages"))
             elif slug in slugs:
                 self.add(f"{path}.slug", _l("appears twice"))
-            slugs.add(slug)
+            else:
+                slugs.add(slug)
             self.texts(community.get("name"), f"{path}.name")
 
     def section(self, section, path):
@@ -225,7 +226,8 @@ class _Checker:
                 self.add(f"{cpath}.key", _l("appears twice"))
             elif key == OTHER_KEY and question.get("other"):
                 self.add(f"{cpath}.key", _l("'other' is added for you when other is true"))
-            keys.add(key)
+            else:
+                keys.add(key)
             self.texts(choice.get("label"), f"{cpath}.label")
         if not isinstance(question.get("other", False), bool):
             self.add(f"{path}.other", _l("must be true or false"))
@@ -264,7 +266,8 @@ class _Checker:
             self.add(path, _l("must name an earlier question and one test"))
             return
         self.unknown_fields(condition, {"question", *CONDITION_OPERATORS}, path)
-        target = self.seen.get(condition["question"])
+        key = condition["question"]
+        target = self.seen.get(key) if isinstance(key, str) else None
         if target is None:
             self.add(f"{path}.question", _l("must be the key of an earlier question"))
             return
@@ -293,7 +296,7 @@ class _Checker:
     def role_question(self, key):
         if key is None:
             return
-        target = self.seen.get(key)
+        target = self.seen.get(key) if isinstance(key, str) else None
         if target is None or target.get("type") != "single_choice":
             self.add("role_question", _l("must be the key of a single-choice question"))
 

@@ -1,0 +1,27 @@
+"""gunicorn settings for Voces (``make serve``, or ``gunicorn -c gunicorn.conf.py wsgi:app``).
+
+Environment: ``VOCES_BIND`` (default 127.0.0.1:8000, behind a reverse proxy),
+``WEB_CONCURRENCY`` (workers, default 2 per core + 1).
+"""
+
+import multiprocessing
+import os
+
+bind = os.environ.get("VOCES_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
+timeout = 30
+graceful_timeout = 20
+keepalive = 5
+# Recycle workers now and then so that a slow leak never builds up.
+max_requests = 20_000
+max_requests_jitter = 2_000
+
+# The access log never records who asked: no client address (%(h)s), user
+# agent (%(a)s) or referrer (%(f)s), and no query string or link token
+# (surveys.serving.PrivateAccessLogger writes the path with tokens hidden).
+accesslog = "-"
+errorlog = "-"
+access_log_format = '%(t)s "%(m)s %(U)s" %(s)s %(b)s %(M)sms'
+logger_class = "surveys.serving.PrivateAccessLogger"
+# The proxy in front sets X-Forwarded-*; Voces trusts it through VOCES_PROXIES.
+forwarded_allow_ips = "127.0.0.1,::1"
