@@ -69,8 +69,14 @@ extract-messages: install
 		--add-location=file -o translations/messages.pot .
 	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching
 
-bench: install catalogs
+# Data sets are read from ../shared/data (pass another path to each script to change it).
+bench: install catalogs apertium
 	$(PY) bench/page_weight.py
+	$(PY) bench/cross_language.py
+	$(PY) bench/quality.py
+	$(PY) bench/stability.py
+	$(PY) bench/speed.py
+	$(PY) bench/load.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -194,26 +194,26 @@ def analysis_run_command(slug, questions, n_themes, seed):
         click.echo(f"  {theme.key:>3}  {theme.size:>6}  {theme.name('en')} / {theme.name('es')}")
 
 
+def _report_backup(check_file, path):
+    try:
+        check = check_file(path)
+    except backup.BackupError as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(f"{check.path}: integrity {check.integrity}, {check.responses} responses")
+
+
 @click.command("backup")
 @click.argument("path", type=click.Path(dir_okay=False))
 def backup_command(path):
     """Copy the SQLite database to PATH while the app runs, then check the copy."""
-    try:
-        check = backup.backup_sqlite(path)
-    except backup.BackupError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"{check.path}: integrity {check.integrity}, {check.responses} responses")
+    _report_backup(backup.backup_sqlite, path)
 
 
 @click.command("restore-check")
 @click.argument("path", type=click.Path(dir_okay=False))
 def restore_check_command(path):
     """Check that a backup file opens, passes the integrity check and holds responses."""
-    try:
-        check = backup.check_backup(path)
-    except backup.BackupError as error:
-        raise click.ClickException(str(error)) from None
-    click.echo(f"{check.path}: integrity {check.integrity}, {check.responses} responses")
+    _report_backup(backup.check_backup, path)
 
 
 @click.command("purge")

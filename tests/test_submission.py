@@ -70,3 +70,40 @@ def test_two_families_get_two_responses(client, app, db, survey, respondent):
     second.complete()
 
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 2
+
+
+def test_the_last_page_sent_twice_at_once_is_stored_once(
+    app, client, db, survey, respondent, monkeypatch
+):
+    """A double tap or a queued retry racing the first copy: both get the thank-you page."""
+    import threading
+
+    from surveys.services import responding
+
+    url, last = last_page_post(respondent(), "es", "Dos veces")
+    cookie = client.get_cookie("voces").value
+    both_here = threading.Barrier(2, timeout=10)
+    save_page = responding.save_page
+
+    def save_together(draft, values):
+        both_here.wait()  # both requests have read the draft before either writes
+        return save_page(draft, values)
+
+    monkeypatch.setattr(responding, "save_page", save_together)
+    landed = []
+
+    def post():
+        racer = app.test_client()
+        racer.set_cookie("voces", cookie)
+        landed.append(racer.post(url, data=last))
+
+    threads = [threading.Thread(target=post) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(r.status_code for r in landed) == [302, 302]
+    assert {r.headers["Location"] for r in landed} == {"/s/safe-return/thanks"}
+    db.session.expire_all()
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1

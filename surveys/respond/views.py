@@ -15,6 +15,8 @@ from flask import (
     url_for,
 )
 from flask_babel import refresh
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from .. import i18n
 from ..auth.limiter_keys import hashed_address_limiter_key
@@ -188,9 +190,30 @@ def _post_page(survey, draft, number):
         db.session.commit()
         return _render_page(draft, number, form, status=400, csrf_failed=True)
     # Whatever was typed is kept, even with errors: a closed tab loses nothing.
-    responding.save_page(draft, posted)
-    db.session.commit()
-    return _navigate(survey, draft, number, form, valid, posted)
+    # The page and, on the last page, the response are one transaction.
+    try:
+        responding.save_page(draft, posted)
+        outcome = _navigate(survey, draft, number, form, valid, posted)
+        db.session.commit()
+    except (IntegrityError, StaleDataError):
+        # The last page sent twice at once (a double tap, a queued retry): one copy won.
+        db.session.rollback()
+        replayed = _replayed(survey, definition, token, posted)
+        if replayed is None:
+            raise
+        return replayed
+    return outcome
+
+
+def _replayed(survey, definition, token, posted):
+    """The page for a submission another request stored first; None if there is none."""
+    try:
+        if not responding.check_replay(token, posted):
+            return None
+    except responding.SubmissionConflict:
+        return render_template("respond/conflict.html", definition=definition), 409
+    _forget(survey.slug)
+    return redirect(url_for(".thanks", slug=survey.slug))
 
 
 def _navigate(survey, draft, number, form, valid, posted):
@@ -210,9 +233,7 @@ def _navigate(survey, draft, number, form, valid, posted):
     try:
         responding.submit(draft, current_language(), posted)
     except responding.IncompleteAnswers as incomplete:
-        db.session.rollback()
         return redirect(url_for(".page", slug=slug, number=incomplete.page + 1, check=1))
-    db.session.commit()
     _forget(slug)
     return redirect(url_for(".thanks", slug=slug))
 
