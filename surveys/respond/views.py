@@ -25,8 +25,8 @@ csrf.exempt(bp)
 
 def _open_survey(slug):
     survey = get_survey(slug)
-    if survey is None:
-        abort(404)
+    if survey is None or survey.is_draft:
+        abort(404)  # a draft is not published: families cannot open it
     return survey
 
 
