@@ -12,7 +12,7 @@ from flask.cli import AppGroup
 from .definition import DefinitionError, load_file
 from .extensions import db
 from .models import ROLES
-from .services import accounts, demo, responding, survey_store, themes, transfer
+from .services import accounts, demo, publishing, responding, survey_store, themes, transfer
 from .services.links import survey_links, write_qr_codes
 
 surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
@@ -85,6 +85,29 @@ def export_command(slug, fmt, output):
     with open(output, "wb") as handle:
         handle.write(content)
     click.echo(f"wrote {output}")
+
+
+@surveys_cli.command("publish")
+@click.argument("slug")
+@click.option(
+    "--confirm-privacy",
+    is_flag=True,
+    help="Publish even though some questions identify people (name, phone...).",
+)
+def publish_command(slug, confirm_privacy):
+    """Publish a draft, or a published survey's changes as a new version."""
+    survey = _survey_or_fail(slug, published=False)
+    try:
+        publishing.publish(survey, confirm_privacy)
+    except publishing.PublishRefused as refused:
+        raise click.ClickException("not ready:\n" + str(refused)) from None
+    except publishing.PrivacyNotConfirmed as flagged:
+        raise click.ClickException(
+            f"these questions identify people: {flagged}. {publishing.PRIVACY_NOTE} "
+            "Run again with --confirm-privacy to publish."
+        ) from None
+    db.session.commit()
+    click.echo(f"{slug}: version {survey.current.number}, open")
 
 
 @surveys_cli.command("status")

@@ -9,6 +9,10 @@ def get_survey(slug):
     return db.session.scalar(db.select(Survey).filter_by(slug=slug))
 
 
+def all_surveys():
+    return db.session.scalars(db.select(Survey).order_by(Survey.created_at, Survey.id)).all()
+
+
 def unique_slug(wanted):
     """``wanted``, or ``wanted-2``, ``wanted-3``... whichever no survey uses yet."""
     slug, number = wanted, 1
