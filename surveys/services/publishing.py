@@ -68,7 +68,7 @@ def has_unpublished_changes(survey):
 
 
 def publish(survey, privacy_confirmed=False):
-    """Publish the working definition: a new version if it changed, and open.
+    """Publish the working definition: a new version if it changed; a draft opens.
 
     Answers already given keep the version they were given in.
     """
@@ -81,7 +81,8 @@ def publish(survey, privacy_confirmed=False):
         raise PrivacyNotConfirmed(flagged)
     survey_store.load_definition(data)
     survey.draft = None
-    survey.status = "open"
+    if survey.is_draft:
+        survey.status = "open"  # a closed survey stays closed until reopened
     db.session.flush()
     return survey
 
