@@ -7,7 +7,7 @@ with their CSRF tokens, buttons as POSTs, no JavaScript.
 import pytest
 
 from surveys.models import Response, Survey
-from tests.conftest import csrf_token, visible_text
+from tests.conftest import Respondent, csrf_token, visible_text
 
 
 @pytest.fixture
@@ -143,7 +143,7 @@ def build_two_language_survey(client):
     return builder
 
 
-def test_a_lead_builds_previews_publishes_edits_and_closes(client, lead, db, respondent):
+def test_a_lead_builds_previews_publishes_edits_and_closes(app, client, lead, db):
     builder = build_two_language_survey(client)
     survey = builder.survey(db)
     assert survey.status == "draft" and survey.versions == []
@@ -165,7 +165,7 @@ def test_a_lead_builds_previews_publishes_edits_and_closes(client, lead, db, res
     assert "http://localhost/s/family" in page or "/s/family" in page
     assert "<svg" in client.get(builder.home).get_data(as_text=True)
 
-    family = respondent("family")
+    family = Respondent(app.test_client(), "family")  # the family's own phone
     family.start(lang="es")
     assert "¿Quién contesta?" in family.text()
     family.complete()

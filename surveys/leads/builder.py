@@ -25,6 +25,7 @@ from ..forms.builder import (
     fill_texts,
     texts_of,
 )
+from ..i18n import current_language
 from ..respond.views import render_survey_page
 from ..services import builder, publishing, survey_store, transfer
 from ..services.links import qr_svg, survey_links
@@ -371,7 +372,8 @@ def preview(slug, number):
     definition = Definition(survey.working_definition)
     if not 0 < number <= len(definition.sections):
         abort(404)
-    language = request.args.get("in", "en")
+    # ?in= picks the preview's language; the language links (?lang=) switch it too.
+    language = request.args.get("lang") or request.args.get("in") or current_language()
     if language not in definition.languages:
         language = definition.languages[0]
     with force_locale(language):
