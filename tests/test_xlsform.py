@@ -5,6 +5,7 @@ project); they are read in place, never copied into this repository.
 """
 
 import copy
+import random
 from pathlib import Path
 
 import openpyxl
@@ -392,3 +393,19 @@ def test_cli_export_and_import_round_trip(runner, db, survey, tmp_path, bundled_
 def test_export_of_an_unknown_survey_fails(runner, tmp_path):
     result = runner.invoke(args=["surveys", "export", "nope", "-o", str(tmp_path / "x.xlsx")])
     assert result.exit_code == 1 and "No survey with the slug 'nope'" in result.output
+
+
+@needs_examples
+def test_damaged_copies_of_the_examples_are_refused_not_crashed(app):
+    """Truncated and bit-flipped workbooks: an orderly refusal every time."""
+    chance = random.Random(6)
+    for name in example_files():
+        data = (EXAMPLES / name).read_bytes()
+        for trial in range(4):
+            damaged = bytearray(data[: chance.randint(1, len(data))] if trial % 2 else data)
+            for _ in range(0 if trial % 2 else 8):
+                damaged[chance.randrange(len(damaged))] = chance.randrange(256)
+            try:
+                read_xlsform(name, bytes(damaged))
+            except XLSFormError as refused:
+                assert refused.problems
