@@ -360,3 +360,45 @@ def test_a_bad_upload_names_the_problem_and_stores_nothing(client, lead, db):
 def test_other_staff_cannot_use_the_builder(client, make_user, auth):
     auth.login(make_user("facilitator"))
     assert client.get("/leads/surveys").status_code == 403
+
+
+def test_every_question_type_can_be_added(client, lead, db):
+    builder = build_two_language_survey(client)
+    rating = builder.question(
+        1,
+        key="trust",
+        type="rating",
+        en="How much do you trust the plan?",
+        es="¿Cuánto confía en el plan?",
+        scale_min="1",
+        scale_max="5",
+        min_label_en="Not at all",
+        min_label_es="Nada",
+        max_label_en="Completely",
+        max_label_es="Totalmente",
+    )
+    assert rating.status_code == 302
+    for key, kind in (("device", "yes_no"), ("word", "short_text"), ("hello", "note")):
+        assert (
+            builder.question(1, key=key, type=kind, en=f"{key}?", es=f"¿{key}?").status_code == 302
+        )
+    picked = builder.question(
+        1,
+        key="helps",
+        type="multiple_choice",
+        en="What helps?",
+        es="¿Qué ayuda?",
+        choices=[("bus", "The bus", "El autobús"), ("meals", "Meals", "Comidas")],
+        other="y",
+        show_if_question="role",
+        show_if_test="one_of",
+        show_if_value="parent, student",
+    )
+    assert picked.status_code == 302
+
+    data = builder.survey(db).draft
+    kinds = {q["key"]: q for q in data["sections"][1]["questions"]}
+    assert kinds["trust"]["scale"]["max_label"] == {"en": "Completely", "es": "Totalmente"}
+    assert kinds["helps"]["other"] is True
+    assert kinds["helps"]["show_if"] == {"question": "role", "one_of": ["parent", "student"]}
+    assert builder.post("/publish").status_code == 302

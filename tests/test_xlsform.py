@@ -409,3 +409,18 @@ def test_damaged_copies_of_the_examples_are_refused_not_crashed(app):
                 read_xlsform(name, bytes(damaged))
             except XLSFormError as refused:
                 assert refused.problems
+
+
+def test_plain_labels_belong_to_the_default_language(app, tmp_path):
+    path = tmp_path / "spanish.csv"
+    path.write_text(
+        "survey,,,\n,type,name,label\n,text,palabra,Una palabra\n"
+        "settings,,,\n,form_title,default_language,\n,Encuesta,Español (es),\n",
+        encoding="utf-8",
+    )
+
+    data = read_xlsform(path)
+
+    assert data["languages"] == ["es"]
+    assert data["sections"][0]["questions"][0]["text"] == {"es": "Una palabra"}
+    assert data["consent"]["es"].startswith("Participar es su decisión")
