@@ -10,7 +10,6 @@ immigration-status guard) before anyone stores it.
 """
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from flask_babel import force_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from ..definition import DefinitionError, Problem, validate
-from ..definition.validator import SLUG
+from ..definition.guard import fold
 from . import names
 from .reader import UnreadableFile, read_sheets
 
@@ -127,11 +126,6 @@ class _Column:
     unsupported_language: bool = False
 
 
-def fold(text):
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
-
-
 def language_of(label):
     """ "English (en)", "english", "EN", "Español (es)" -> "en"/"es"; None if neither."""
     code = re.search(r"\(\s*([A-Za-z]{2,3})(?:[-_][A-Za-z]+)?\s*\)\s*$", label)
@@ -147,7 +141,7 @@ def language_of(label):
         "spanish": "es",
         "espanol": "es",
         "castellano": "es",
-    }.get(fold(label))
+    }.get(fold(label).strip())
 
 
 def parse_header(header):
@@ -701,4 +695,4 @@ def _number(text):
     return int(value) if value.is_integer() and "." not in text else value
 
 
-__all__ = ["SLUG", "XLSFormError", "read_xlsform"]
+__all__ = ["XLSFormError", "read_xlsform"]
