@@ -12,16 +12,28 @@ from flask.cli import AppGroup
 from .definition import DefinitionError, load_file
 from .extensions import db
 from .models import ROLES
-from .services import accounts, backup, demo, responding, retention, survey_store, themes
+from .services import (
+    accounts,
+    backup,
+    demo,
+    publishing,
+    responding,
+    retention,
+    survey_store,
+    themes,
+    transfer,
+)
 from .services.links import survey_links, write_qr_codes
 
 surveys_cli = AppGroup("surveys", help="Load surveys, print links, demo data and clean-up.")
 
 
-def _survey_or_fail(slug):
+def _survey_or_fail(slug, published=True):
     survey = survey_store.get_survey(slug)
     if survey is None:
         raise click.ClickException(f"No survey with the slug '{slug}'. Load it first.")
+    if published and survey.is_draft:
+        raise click.ClickException(f"'{slug}' is a draft: publish it first.")
     return survey
 
 
@@ -55,6 +67,57 @@ def load_command(files):
         state = f"version {survey.current.number}" + (" (new)" if changed else " (unchanged)")
         click.echo(f"{survey.slug}: {state}")
     db.session.commit()
+
+
+@surveys_cli.command("import")
+@click.argument("file", type=click.Path())
+def import_command(file):
+    """Import an XLSForm (.xlsx, .xls, .csv) or a definition file as a new draft survey."""
+    try:
+        survey = transfer.import_survey(file)
+    except transfer.ImportRefused as refused:
+        db.session.rollback()
+        click.echo(str(refused), err=True)
+        raise SystemExit(1) from None
+    db.session.commit()
+    click.echo(survey.slug)
+
+
+@surveys_cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--format", "fmt", type=click.Choice(transfer.FORMATS), default="xlsform", show_default=True
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), required=True)
+def export_command(slug, fmt, output):
+    """Write a survey as an XLSForm workbook (for ODK, KoboToolbox) or a definition file."""
+    content = transfer.export_survey(_survey_or_fail(slug, published=False), fmt)
+    with open(output, "wb") as handle:
+        handle.write(content)
+    click.echo(f"wrote {output}")
+
+
+@surveys_cli.command("publish")
+@click.argument("slug")
+@click.option(
+    "--confirm-privacy",
+    is_flag=True,
+    help="Publish even though some questions identify people (name, phone...).",
+)
+def publish_command(slug, confirm_privacy):
+    """Publish a draft, or a published survey's changes as a new version."""
+    survey = _survey_or_fail(slug, published=False)
+    try:
+        publishing.publish(survey, confirm_privacy)
+    except publishing.PublishRefused as refused:
+        raise click.ClickException("not ready:\n" + str(refused)) from None
+    except publishing.PrivacyNotConfirmed as flagged:
+        raise click.ClickException(
+            f"these questions identify people: {flagged}. {publishing.PRIVACY_NOTE} "
+            "Run again with --confirm-privacy to publish."
+        ) from None
+    db.session.commit()
+    click.echo(f"{slug}: version {survey.current.number}, open")
 
 
 @surveys_cli.command("status")

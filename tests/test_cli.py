@@ -131,3 +131,52 @@ def test_demo_is_repeatable_with_a_seed_and_clear_keeps_real_answers(
 
 def test_bundled_file_path_is_the_default(app):
     assert BUNDLED in [p for p in app.config["BUNDLED_SURVEYS"]]
+
+
+def import_tiny(runner, tmp_path, definition):
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(definition), encoding="utf-8")
+    result = runner.invoke(args=["surveys", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    return result.output.strip()
+
+
+def test_an_imported_draft_is_published_from_the_cli(runner, db, tmp_path, tiny_definition):
+    slug = import_tiny(runner, tmp_path, tiny_definition)
+    assert runner.invoke(args=["surveys", "links", slug]).exit_code == 1  # a draft: no links
+
+    result = runner.invoke(args=["surveys", "publish", slug])
+
+    assert result.exit_code == 0 and f"{slug}: version 1, open" in result.output
+    survey = db.session.scalars(db.select(Survey).filter_by(slug=slug)).one()
+    assert survey.status == "open" and survey.draft is None
+    assert "/s/tiny/north" in runner.invoke(args=["surveys", "links", slug]).output
+
+
+def test_publishing_from_the_cli_asks_to_confirm_the_privacy_note(
+    runner, db, tmp_path, tiny_definition
+):
+    question = tiny_definition["sections"][1]["questions"][0]
+    question["text"] = {
+        "en": "Your e-mail, if you want news",
+        "es": "Su correo, si quiere noticias",
+    }
+    slug = import_tiny(runner, tmp_path, tiny_definition)
+
+    refused = runner.invoke(args=["surveys", "publish", slug])
+    assert refused.exit_code == 1 and "these questions identify people: need" in refused.output
+
+    confirmed = runner.invoke(args=["surveys", "publish", slug, "--confirm-privacy"])
+    assert confirmed.exit_code == 0
+
+
+def test_import_prints_problems_and_exits_1(runner, db, tmp_path, tiny_definition):
+    del tiny_definition["title"]["es"]
+    path = tmp_path / "tiny.yaml"
+    path.write_text(json.dumps(tiny_definition), encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "import", str(path)])
+
+    assert result.exit_code == 1
+    assert "title.es: the text in this language is missing" in result.output
+    assert db.session.scalar(db.select(db.func.count(Survey.id))) == 0

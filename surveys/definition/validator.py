@@ -56,6 +56,10 @@ CONDITION_OPERATORS = ("equals", "one_of", "answered")
 class Problem:
     path: str
     reason: str
+    # Something not written yet (a missing translation, an empty page), as
+    # opposed to something wrong: the builder keeps drafts with the first
+    # kind and refuses edits that cause the second.
+    incomplete: bool = False
 
     def __str__(self):
         return f"{self.path}: {self.reason}"
@@ -74,8 +78,8 @@ class _Checker:
         self.languages = SUPPORTED_LANGUAGES
         self.seen = {}  # question key -> question dict, in definition order
 
-    def add(self, path, reason):
-        self.problems.append(Problem(path, reason))
+    def add(self, path, reason, incomplete=False):
+        self.problems.append(Problem(path, reason, incomplete))
 
     def unknown_fields(self, data, allowed, path):
         for name in sorted(set(data) - allowed):
@@ -90,7 +94,7 @@ class _Checker:
     def texts(self, data, path, required=True):
         if data is None:
             if required:
-                self.add(path, _l("is required"))
+                self.add(path, _l("is required"), incomplete=True)
             return
         if not isinstance(data, dict):
             self.add(path, _l('must give the text per language, e.g. {"en": "...", "es": "..."}'))
@@ -100,7 +104,7 @@ class _Checker:
         for language in self.languages:
             value = data.get(language)
             if not isinstance(value, str) or not value.strip():
-                self.add(f"{path}.{language}", _l("the text in this language is missing"))
+                self.add(f"{path}.{language}", _l("the text in this language is missing"), True)
 
     def survey(self, data):
         if not self.mapping(data, ""):
@@ -126,7 +130,7 @@ class _Checker:
         self.communities(data.get("communities", []))
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
-            self.add("sections", _l("must be a non-empty list of pages"))
+            self.add("sections", _l("must be a non-empty list of pages"), incomplete=True)
         else:
             for index, section in enumerate(sections):
                 self.section(section, f"sections[{index}]")
@@ -161,7 +165,7 @@ class _Checker:
         self.texts(section.get("description"), f"{path}.description", required=False)
         questions = section.get("questions")
         if not isinstance(questions, list) or not questions:
-            self.add(f"{path}.questions", _l("must be a non-empty list"))
+            self.add(f"{path}.questions", _l("must be a non-empty list"), incomplete=True)
             return
         for index, question in enumerate(questions):
             self.question(question, f"{path}.questions[{index}]")
@@ -209,7 +213,7 @@ class _Checker:
     def choices(self, question, path):
         choices = question.get("choices")
         if not isinstance(choices, list) or not choices:
-            self.add(f"{path}.choices", _l("must be a non-empty list"))
+            self.add(f"{path}.choices", _l("must be a non-empty list"), incomplete=True)
             return
         keys = set()
         for index, choice in enumerate(choices):

@@ -25,7 +25,7 @@ STAGES = {
 
 def _survey(slug):
     survey = survey_store.get_survey(slug)
-    if survey is None:
+    if survey is None or survey.is_draft:
         abort(404)
     return survey
 

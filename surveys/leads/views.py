@@ -52,7 +52,7 @@ def focus_group(group_id):
 @roles_required("lead")
 def guide(slug):
     survey = survey_store.get_survey(slug)
-    if survey is None:
+    if survey is None or survey.is_draft:
         abort(404)
     current = guides.guide_for(survey)
     form = build_guide_form(current.prompts)

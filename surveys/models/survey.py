@@ -9,17 +9,22 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db
 from .base import utcnow
 
-STATUSES = ("open", "closed")
+# A draft has never been published and has no version yet; families cannot
+# open it. Once published a survey is open or closed, never a draft again.
+STATUSES = ("draft", "open", "closed")
 
 
 class Survey(db.Model):
     __tablename__ = "surveys"
-    __table_args__ = (CheckConstraint("status IN ('open', 'closed')", name="status"),)
+    __table_args__ = (CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(64), unique=True)
     status: Mapped[str] = mapped_column(String(16), default="open")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The builder's working copy: edits wait here until they are published as
+    # a new version, so families never see a half-finished change.
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     versions: Mapped[list["SurveyVersion"]] = relationship(
         back_populates="survey", order_by="SurveyVersion.number"
@@ -36,6 +41,15 @@ class Survey(db.Model):
     @property
     def is_open(self):
         return self.status == "open"
+
+    @property
+    def is_draft(self):
+        return self.status == "draft"
+
+    @property
+    def working_definition(self):
+        """What the builder edits: the draft, else the published definition."""
+        return self.draft if self.draft is not None else self.current.definition
 
     @property
     def active_communities(self):

@@ -45,8 +45,8 @@ submit_limits = limiter.shared_limit(
 
 def _open_survey(slug):
     survey = get_survey(slug)
-    if survey is None:
-        abort(404)
+    if survey is None or survey.is_draft:
+        abort(404)  # a draft is not published: families cannot open it
     return survey
 
 
@@ -149,6 +149,14 @@ def _page_form(draft, number, formdata=None):
 def _render_page(draft, number, form, status=200, csrf_failed=False):
     pages = responding.visible_pages(draft)
     definition = definition_of(draft.version)
+    return render_survey_page(definition, number, form, pages, csrf_failed=csrf_failed), status
+
+
+def render_survey_page(definition, number, form, pages, csrf_failed=False, **extra):
+    """Page ``number`` of ``definition``; ``pages`` are the indexes shown to this family.
+
+    The builder's preview uses it too, so a lead sees exactly what a family sees.
+    """
     return render_template(
         "respond/page.html",
         definition=definition,
@@ -160,7 +168,8 @@ def _render_page(draft, number, form, status=200, csrf_failed=False):
         is_last=number - 1 == pages[-1],
         csrf_failed=csrf_failed,
         other_key=OTHER_KEY,
-    ), status
+        **extra,
+    )
 
 
 def _post_page(survey, draft, number):

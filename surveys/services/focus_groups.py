@@ -31,7 +31,8 @@ def _refuse_if_final(group):
 
 def all_surveys():
     """Every survey, oldest first: focus groups may follow a closed survey too."""
-    return db.session.scalars(db.select(Survey).order_by(Survey.id)).all()
+    published = db.select(Survey).where(Survey.status != "draft")
+    return db.session.scalars(published.order_by(Survey.id)).all()
 
 
 def create_focus_group(

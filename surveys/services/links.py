@@ -25,3 +25,8 @@ def write_qr_codes(links, folder):
         segno.make(url, error="m").save(path, scale=8, border=4)
         written.append(path)
     return written
+
+
+def qr_svg(url):
+    """An inline SVG QR code for a page (no file, no script)."""
+    return segno.make(url, error="m").svg_inline(scale=4, border=4)

@@ -9,6 +9,37 @@ def get_survey(slug):
     return db.session.scalar(db.select(Survey).filter_by(slug=slug))
 
 
+def all_surveys():
+    return db.session.scalars(db.select(Survey).order_by(Survey.created_at, Survey.id)).all()
+
+
+def unique_slug(wanted):
+    """``wanted``, or ``wanted-2``, ``wanted-3``... whichever no survey uses yet."""
+    slug, number = wanted, 1
+    while get_survey(slug) is not None:
+        number += 1
+        slug = f"{wanted[:58]}-{number}"
+    return slug
+
+
+def create_draft(data):
+    """Store a new, unpublished survey; its slug is made unique first.
+
+    A draft has no version: it becomes one when a lead publishes it, so
+    families can never open a survey nobody has checked.
+    """
+    data = {**data, "slug": unique_slug(data["slug"])}
+    survey = Survey(slug=data["slug"], status="draft", draft=data)
+    db.session.add(survey)
+    db.session.flush()
+    return survey
+
+
+def published_definition(survey):
+    """The definition families answer now, or the draft if never published."""
+    return survey.current.definition if survey.versions else survey.draft
+
+
 def definition_of(version):
     return Definition(version.definition)
 
