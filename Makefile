@@ -8,12 +8,12 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium
+.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium pdf-libraries
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install catalogs apertium
+test: install catalogs apertium pdf-libraries
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -24,7 +24,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-setup: install catalogs db apertium
+setup: install catalogs db apertium pdf-libraries
 
 # Apertium bridges English and Spanish in the theme analysis. Installed from
 # Debian's packages when we may (root or passwordless sudo); otherwise the
@@ -38,6 +38,18 @@ apertium:
 		|| echo "note: could not install Apertium; themes will be found without translation"; \
 	else echo "note: Apertium is not installed (sudo apt-get install apertium apertium-eng-spa);" \
 		"themes will be found without translation"; fi
+
+# WeasyPrint draws the PDF report with Pango, and embeds DejaVu Sans so that
+# á é í ó ú ñ ¿ ¡ « » — print as written. Debian's packages, when we may.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+pdf-libraries:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null) \
+		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
+	else echo "note: PDF reports need: sudo apt-get install $(PDF_PACKAGES)"; fi
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

@@ -1,6 +1,6 @@
 """What coalition leads read: focus groups across a survey, and the facilitation guide."""
 
-from . import themes  # noqa: F401  (registers the theme pages on bp)
+from . import dashboard, themes  # noqa: F401  (register their pages on bp)
 from .views import bp
 
 __all__ = ["bp"]
