@@ -11,7 +11,7 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from ..config import resource_dir
-from ..services import dashboard
+from ..services import dashboard, selection
 from . import speaking
 
 CSS = resource_dir("static") / "css" / "report.css"
@@ -52,9 +52,11 @@ def _filter_words(chosen, survey, language):
         community = next(c for c in survey.communities if c.slug == chosen["community"])
         words.append(_("community: %(name)s", name=community.name(language)))
     if "role" in chosen:
-        words.append(_("who answered: %(role)s", role=chosen["role"]))
+        role = selection.role_question(survey).choice_label(chosen["role"], language)
+        words.append(_("who answered: %(role)s", role=role))
     if "language" in chosen:
-        words.append(_("answered in: %(language)s", language=chosen["language"]))
+        name = {"en": _("English"), "es": _("Spanish")}[chosen["language"]]
+        words.append(_("answered in: %(language)s", language=name))
     return words
 
 

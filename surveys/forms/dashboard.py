@@ -5,8 +5,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
+from ..services import selection
 from ..services.selection import Filters
-from ..services.survey_store import definition_of
 
 ALL = ""
 
@@ -29,8 +29,7 @@ class DashboardFilterForm(FlaskForm):
 
 def build_filter_form(args, survey, language):
     form = DashboardFilterForm(formdata=args)
-    definition = definition_of(survey.current)
-    role_question = definition.question(definition.role_question or "")
+    role_question = selection.role_question(survey)
     form.community.choices = [SelectChoice(ALL, _("All communities"))] + [
         SelectChoice(c.slug, c.name(language)) for c in survey.communities
     ]

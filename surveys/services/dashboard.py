@@ -146,7 +146,7 @@ def _labeller(name, survey, definition, language):
         languages = {"en": _("English"), "es": _("Spanish")}
         return lambda key: languages.get(key, key)
     if name == "role":
-        question = definition.question(definition.role_question or "")
+        question = selection.role_question(survey)
         return lambda key: (
             question.choice_label(key, language) if question and key else _("Not given")
         )

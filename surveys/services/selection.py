@@ -29,9 +29,14 @@ class Filters:
         return {name: value for name, value in asdict(self).items() if value}
 
 
-def role_keys(survey):
+def role_question(survey):
+    """The question that says who answered (parent, student ...), or None."""
     definition = definition_of(survey.current)
-    question = definition.question(definition.role_question or "")
+    return definition.question(definition.role_question or "")
+
+
+def role_keys(survey):
+    question = role_question(survey)
     return [c["key"] for c in question.choices] if question else []
 
 
