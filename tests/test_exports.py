@@ -420,3 +420,10 @@ def test_cli_export_refuses_unknown_survey_format_or_language(
     result = runner.invoke(args=args)
     assert result.exit_code == 1
     assert message in result.output
+
+
+def test_the_language_of_a_file_does_not_change_the_interface(lead_client, survey):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/report.html?lang=es")
+    assert '<html lang="es">' in response.get_data(as_text=True)
+    page = lead_client.client.get("/leads/surveys/safe-return/dashboard")
+    assert '<html lang="en">' in page.get_data(as_text=True)

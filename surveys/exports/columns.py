@@ -6,6 +6,7 @@ older versions asked. Choices are joined the same way.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import groupby
 from operator import itemgetter
 
@@ -89,88 +90,101 @@ def _choice(question, key, language):
 
 
 class Layout:
-    """Headers and cells of one row per response, in one language or as keys."""
+    """Headers and cells of one row per response, in one language or as keys.
+
+    Each question gives a group of columns and one function that fills the
+    whole group, so a row costs one call per question, not one per cell.
+    """
 
     def __init__(self, survey, language):
         self.language = language
         self.communities = {c.id: c for c in survey.communities}
         self.plans = question_plans(survey)
-        self.columns = self._meta() + [c for p in self.plans for c in self._question(p)]
+        self.groups = [self._meta()] + [self._question(plan) for plan in self.plans]
 
     def headers(self):
-        return [neutralise(header) for header, _cell in self.columns]
+        return [neutralise(header) for headers, _fill in self.groups for header in headers]
 
     def cells(self, row):
-        return [neutralise(cell(row)) for _header, cell in self.columns]
+        cells = []
+        for _headers, fill in self.groups:
+            cells.extend(fill(row))
+        return [neutralise(cell) if type(cell) is str else cell for cell in cells]
 
     def _meta(self):
         keys = self.language == "keys"
         with speaking(self.language):
+            headers = (
+                ["response_id", "submitted_on", "language", "community"]
+                if keys
+                else [_("Response"), _("Submitted on"), _("Language"), _("Community")]
+            )
+        names = {c.id: c.slug if keys else c.name(self.language) for c in self.communities.values()}
+
+        def fill(row):
             return [
-                ("response_id" if keys else _("Response"), itemgetter("id")),
-                (
-                    "submitted_on" if keys else _("Submitted on"),
-                    lambda r: r["submitted_on"].isoformat(),
-                ),
-                ("language" if keys else _("Language"), itemgetter("language")),
-                ("community" if keys else _("Community"), self._community),
+                row["id"],
+                row["submitted_on"].isoformat(),
+                row["language"],
+                names.get(row["community_id"], ""),
             ]
 
-    def _community(self, row):
-        community = self.communities.get(row["community_id"])
-        if community is None:
-            return ""
-        return community.slug if self.language == "keys" else community.name(self.language)
+        return headers, fill
 
     def _question(self, plan):
         header = plan.text(self.language)
+        key = plan.key
         if plan.type == "multiple_choice":
             return self._multiple(plan, header)
         if plan.type in TEXT_TYPES:
-            return [(header, lambda r, k=plan.key: _masked(_value(r, k)))]
+            return [header], lambda row: [_masked(row["answers"].get(key))]
         if plan.type in ("single_choice", "yes_no"):
-            return [(header, lambda r, p=plan: _label(p, _value(r, p.key), self.language))]
-        return [(header, lambda r, k=plan.key: _value(r, k))]
+            labels = {choice: plan.label(choice, self.language) for choice in plan.choices}
+
+            def label(row):
+                value = row["answers"].get(key)
+                return ["" if value is None else labels.get(str(value), str(value))]
+
+            return [header], label
+        return [header], lambda row: [row["answers"].get(key)]
 
     def _multiple(self, plan, header):
         keys = self.language == "keys"
-        columns = [(header, lambda r, p=plan: _joined(p, _value(r, p.key), self.language))]
-        for choice in plan.choices:
-            name = (
-                f"{plan.key}__{choice}"
-                if keys
-                else f"{header}: {plan.label(choice, self.language)}"
-            )
-            columns.append((name, lambda r, k=plan.key, c=choice: _flag(_value(r, k), c)))
+        key, choices = plan.key, list(plan.choices)
+        labels = {choice: plan.label(choice, self.language) for choice in choices}
+        headers = [header] + [
+            f"{key}__{choice}" if keys else f"{header}: {labels[choice]}" for choice in choices
+        ]
         if plan.other:
             with speaking(self.language):
-                name = (
-                    f"{plan.key}__other_text" if keys else f"{header}: {_('other, in their words')}"
+                headers.append(
+                    f"{key}__other_text" if keys else f"{header}: {_('other, in their words')}"
                 )
-            columns.append((name, lambda r, k=plan.key: _masked(r["other"].get(k))))
-        return columns
+        blank = [""] * len(choices)
+
+        def fill(row):
+            value = row["answers"].get(key)
+            if value is None:
+                cells = ["", *blank]
+            else:
+                chosen = {str(v) for v in value}
+                joined = "; ".join(labels.get(str(v), str(v)) for v in value)
+                cells = [joined, *(1 if choice in chosen else 0 for choice in choices)]
+            if plan.other:
+                cells.append(_masked(row["other"].get(key)))
+            return cells
+
+        return headers, fill
 
 
-def _value(row, key):
-    return row["answers"].get(key)
+@lru_cache(maxsize=8192)
+def _mask(text):
+    return mask_personal_details(text)
 
 
 def _masked(text):
-    return mask_personal_details(str(text)) if text not in (None, "") else ""
-
-
-def _label(plan, value, language):
-    return "" if value is None else plan.label(str(value), language)
-
-
-def _joined(plan, value, language):
-    return "; ".join(plan.label(str(v), language) for v in value or [])
-
-
-def _flag(value, choice):
-    if value is None:
-        return ""
-    return 1 if choice in value else 0
+    """Masked open text; short answers repeat ("nada", "no"), so masks are cached."""
+    return _mask(str(text)) if text not in (None, "") else ""
 
 
 def iter_rows(survey, filters):

@@ -64,15 +64,15 @@ class _Sheets:
         sheet.write_row(0, 0, [neutralise(h) for h in headers], self.bold)
         return sheet
 
-    def write(self, sheet, row, values):
+    def write(self, sheet, row, values, shares=True):
         for column, value in enumerate(values):
-            value = neutralise(value)
-            if isinstance(value, float):
-                sheet.write_number(row, column, value, self.percent)
-            elif isinstance(value, int) and not isinstance(value, bool):
+            kind = type(value)
+            if kind is int:
                 sheet.write_number(row, column, value)
+            elif kind is float:
+                sheet.write_number(row, column, value, self.percent if shares else None)
             elif value not in (None, ""):
-                sheet.write_string(row, column, str(value))
+                sheet.write_string(row, column, neutralise(str(value)))
 
     def responses(self, survey, filters):
         layout = Layout(survey, self.language)
@@ -81,7 +81,7 @@ class _Sheets:
         sheet = self.sheet(_("responses"), headers, [NARROW] * 4 + [WIDE] * (len(headers) - 4))
         row = 0
         for row, values in enumerate((layout.cells(r) for r in iter_rows(survey, filters)), 1):
-            self.write(sheet, row, values)
+            self.write(sheet, row, values, shares=False)
         if row == 0:
             self.write(sheet, 1, [_("No responses yet.")])
 

@@ -176,9 +176,7 @@ def _tally(survey, filters, keys):
     for key, value in db.session.execute(query):
         answered, choices = tallies.setdefault(key, [0, Counter()])
         tallies[key][0] = answered + 1
-        choices.update(str(v) for v in value) if isinstance(value, list) else choices.update(
-            [str(value)]
-        )
+        choices.update(str(v) for v in (value if isinstance(value, list) else [value]))
     return {key: (n, c) for key, (n, c) in tallies.items()}
 
 
