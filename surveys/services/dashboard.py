@@ -7,6 +7,7 @@ hidden count can be worked out from the shown total and the other counts.
 Filters narrow every panel alike.
 """
 
+import json
 from collections import Counter
 from dataclasses import replace
 
@@ -23,7 +24,6 @@ from .survey_store import definition_of
 
 CHART_TYPES = ("single_choice", "multiple_choice", "yes_no", "rating")
 BREAKDOWNS = ("community", "language", "role", "day")
-BATCH = 5000
 QUOTES_PER_COMMUNITY = 3
 # Survey role keys that match a focus group's participant counts.
 ROLE_COUNTS = {
@@ -165,19 +165,26 @@ def _questions(survey, definition, filters, language, render, min_cell):
 
 
 def _tally(survey, filters, keys):
-    """(respondents who answered, Counter of choices) per question key."""
+    """(respondents who answered, Counter of choices) per question key.
+
+    The database counts each distinct stored answer (as JSON text), so a
+    survey of 100,000 responses is tallied from a few thousand rows.
+    """
+    stored = db.cast(Answer.value, db.Text)
     query = (
-        db.select(Answer.question_key, Answer.value)
+        db.select(Answer.question_key, stored, db.func.count())
         .join(Response, Answer.response_id == Response.id)
         .where(*selection.conditions(survey, filters), Answer.question_key.in_(keys))
-        .execution_options(yield_per=BATCH)
+        .group_by(Answer.question_key, stored)
     )
     tallies = {}
-    for key, value in db.session.execute(query):
-        answered, choices = tallies.setdefault(key, [0, Counter()])
-        tallies[key][0] = answered + 1
-        choices.update(str(v) for v in (value if isinstance(value, list) else [value]))
-    return {key: (n, c) for key, (n, c) in tallies.items()}
+    for key, text, count in db.session.execute(query):
+        value = json.loads(text)
+        answered, choices = tallies.setdefault(key, (Counter(), Counter()))
+        answered["n"] += count
+        for choice in value if isinstance(value, list) else [value]:
+            choices[str(choice)] += count
+    return {key: (answered["n"], choices) for key, (answered, choices) in tallies.items()}
 
 
 def _options(question, language):
