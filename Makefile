@@ -79,6 +79,7 @@ extract-messages: install
 
 bench: install catalogs
 	$(PY) bench/page_weight.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -11,12 +11,6 @@ from ..extensions import db
 from ..models import Response
 from .survey_store import definition_of
 
-LANGUAGES = ("en", "es")
-
-
-class SelectionError(ValueError):
-    """A filter value the survey does not have."""
-
 
 @dataclass(frozen=True)
 class Filters:
@@ -33,22 +27,6 @@ def role_question(survey):
     """The question that says who answered (parent, student ...), or None."""
     definition = definition_of(survey.current)
     return definition.question(definition.role_question or "")
-
-
-def role_keys(survey):
-    question = role_question(survey)
-    return [c["key"] for c in question.choices] if question else []
-
-
-def check(survey, filters):
-    """``filters`` when every value exists in ``survey``; else SelectionError."""
-    if filters.community and filters.community not in {c.slug for c in survey.communities}:
-        raise SelectionError("community")
-    if filters.role and filters.role not in role_keys(survey):
-        raise SelectionError("role")
-    if filters.language and filters.language not in LANGUAGES:
-        raise SelectionError("language")
-    return filters
 
 
 def conditions(survey, filters):
