@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from ..analysis.redact import mask_personal_details
 from ..analysis.summary import SMALL, Cell, Renderer, protect_breakdown, summarize
-from ..definition.model import localized
+from ..definition.model import OTHER_KEY, localized
 from ..extensions import db
 from ..models import Answer, FocusGroup, Response
 from . import selection, themes
@@ -199,24 +199,22 @@ def _options(question, language):
         ]
     options = [(c["key"], question.choice_label(c["key"], language)) for c in question.choices]
     if question.allows_other:
-        options.append(("other", _("Other")))
+        options.append((OTHER_KEY, _("Other")))
     return options
+
+
+def _protected_part(part, whole, min_cell):
+    """The cell of ``part`` out of ``whole``, protected with the rest beside it."""
+    return protect_breakdown({"part": part, "rest": whole - part}, min_cell)[1]["part"]
 
 
 def _question(question, tally, total, language, render, min_cell):
     answered, choices = tally
-    answered_cell = protect_breakdown(
-        {"answered": answered, "skipped": total - answered}, min_cell
-    )[1]["answered"]
+    answered_cell = _protected_part(answered, total, min_cell)
     options = _options(question, language)
     if question.type == "multiple_choice":
         # Each choice splits those who answered in two: chose it, or not.
-        cells = {
-            key: protect_breakdown({"yes": choices[key], "no": answered - choices[key]}, min_cell)[
-                1
-            ]["yes"]
-            for key, _label in options
-        }
+        cells = {key: _protected_part(choices[key], answered, min_cell) for key, _label in options}
     else:
         cells = protect_breakdown({key: choices[key] for key, _label in options}, min_cell)[1]
     if answered_cell.hidden:
