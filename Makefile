@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium
+.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium pdf-libraries
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -17,7 +17,7 @@ run: setup
 serve: setup
 	VOCES_ENV=production $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: install catalogs apertium
+test: install catalogs apertium pdf-libraries
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -28,7 +28,7 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-setup: install catalogs db apertium
+setup: install catalogs db apertium pdf-libraries
 
 # Apertium bridges English and Spanish in the theme analysis. Installed from
 # Debian's packages when we may (root or passwordless sudo); otherwise the
@@ -42,6 +42,18 @@ apertium:
 		|| echo "note: could not install Apertium; themes will be found without translation"; \
 	else echo "note: Apertium is not installed (sudo apt-get install apertium apertium-eng-spa);" \
 		"themes will be found without translation"; fi
+
+# WeasyPrint draws the PDF report with Pango, and embeds DejaVu Sans so that
+# á é í ó ú ñ ¿ ¡ « » — print as written. Debian's packages, when we may.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
+pdf-libraries:
+	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null) \
+		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
+		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
+	else echo "note: PDF reports need: sudo apt-get install $(PDF_PACKAGES)"; fi
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -77,6 +89,7 @@ bench: install catalogs apertium
 	$(PY) bench/stability.py
 	$(PY) bench/speed.py
 	$(PY) bench/load.py
+	$(PY) bench/exports.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -9,16 +9,20 @@ import click
 from flask import current_app
 from flask.cli import AppGroup
 
+from . import exports
 from .definition import DefinitionError, load_file
+from .exports import csv_export, report, xlsx_export
 from .extensions import db
 from .models import ROLES
 from .services import (
     accounts,
+    audit,
     backup,
     demo,
     publishing,
     responding,
     retention,
+    selection,
     survey_store,
     themes,
     transfer,
@@ -299,10 +303,98 @@ def purge_command(days):
     )
 
 
+export_cli = AppGroup("export", help="Responses and the summary report, as files.")
+
+
+def _choice_or_fail(name, value, allowed):
+    if value not in allowed:
+        raise click.ClickException(f"Unknown {name} '{value}': use one of {', '.join(allowed)}.")
+    return value
+
+
+def _export_options(formats, languages):
+    """SLUG, --format, --lang and -o, checked here so a wrong value exits with 1."""
+
+    def decorate(command):
+        for option in reversed(
+            [
+                click.argument("slug"),
+                click.option(
+                    "--format",
+                    "fmt",
+                    default=formats[0],
+                    show_default=True,
+                    help=" or ".join(formats),
+                ),
+                click.option(
+                    "--lang",
+                    "language",
+                    default="en",
+                    show_default=True,
+                    help=" or ".join(languages),
+                ),
+                click.option(
+                    "-o",
+                    "--output",
+                    required=True,
+                    type=click.Path(dir_okay=False),
+                    help="File to write.",
+                ),
+            ]
+        ):
+            command = option(command)
+        return command
+
+    return decorate
+
+
+def _export_survey(slug, fmt, language, formats, languages):
+    survey = _survey_or_fail(slug)
+    _choice_or_fail("format", fmt, formats)
+    _choice_or_fail("language", language, languages)
+    return survey
+
+
+@export_cli.command("responses")
+@_export_options(exports.RESPONSE_FORMATS, exports.RESPONSE_LANGUAGES)
+def export_responses_command(slug, fmt, language, output):
+    """Write one row per response, as the leads' download does."""
+    survey = _export_survey(
+        slug, fmt, language, exports.RESPONSE_FORMATS, exports.RESPONSE_LANGUAGES
+    )
+    filters = selection.Filters()
+    if fmt == "csv":
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.writelines(csv_export.stream_csv(survey, language, filters))
+    else:
+        min_cell = current_app.config["MIN_CELL"]
+        xlsx_export.write_workbook(output, survey, language, filters, min_cell)
+    _record_export(survey, f"responses_{fmt}", language, filters, output)
+
+
+@export_cli.command("report")
+@_export_options(exports.REPORT_FORMATS, exports.REPORT_LANGUAGES)
+def export_report_command(slug, fmt, language, output):
+    """Write the summary report with its suppressed numbers."""
+    survey = _export_survey(slug, fmt, language, exports.REPORT_FORMATS, exports.REPORT_LANGUAGES)
+    filters = selection.Filters()
+    body = report.render(survey, fmt, language, filters, current_app.config["MIN_CELL"])
+    with open(output, "wb") as handle:
+        handle.write(body if isinstance(body, bytes) else body.encode("utf-8"))
+    _record_export(survey, f"report_{fmt}", language, filters, output)
+
+
+def _record_export(survey, download, language, filters, output):
+    audit.record_download(survey, download, language, filters, channel="cli")
+    db.session.commit()
+    click.echo(f"wrote {output}")
+
+
 def init_app(app):
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_check_command)
     app.cli.add_command(purge_command)
     app.cli.add_command(surveys_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(analysis_cli)

@@ -12,6 +12,9 @@ from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
 SESSION_KEY = "lang"
+# Here ``?lang=`` picks the language of a downloaded file, not of the
+# interface: the page (an error, say) follows it, but it is not remembered.
+FILE_LANGUAGE_ENDPOINTS = {"leads.download_responses", "leads.download_report"}
 
 
 def supported():
@@ -21,6 +24,8 @@ def supported():
 def remember_choice():
     """Store an explicit ``?lang=`` choice before the locale is first read."""
     wanted = request.args.get("lang")
+    if request.endpoint in FILE_LANGUAGE_ENDPOINTS:
+        return
     if wanted in supported() and session.get(SESSION_KEY) != wanted:
         session[SESSION_KEY] = wanted
 

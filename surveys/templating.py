@@ -30,6 +30,11 @@ def summary_cell(value):
         return format_number(value)
     if isinstance(value, float):
         return format_percent(value)
+    return hidden_words(value)
+
+
+def hidden_words(value):
+    """The words for a hidden count ("fewer than 11", "suppressed") in the current language."""
     if value.startswith("fewer than "):
         # i18n: a count hidden because too few people are in it
         return gettext("fewer than %(n)s", n=value.removeprefix("fewer than "))

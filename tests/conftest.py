@@ -206,6 +206,15 @@ def auth(client):
     return Auth(client)
 
 
+@pytest.fixture
+def lead_client(app, make_user):
+    """A logged-in lead; theme runs happen in the request, not in a thread."""
+    app.config["ANALYSIS_IN_BACKGROUND"] = False
+    auth = Auth(app.test_client())
+    auth.login(make_user("lead"))
+    return auth
+
+
 class Respondent:
     """Drives the survey like a family's browser: reads each page, fills it, posts it."""
 

@@ -66,6 +66,7 @@ def test_every_staff_page_in_spanish_has_no_english(app, db, survey, make_user):
         ),
     )
     collect(pages, "forbidden", admin.client.get("/facilitate/"))
+    collect(pages, "download log (empty)", admin.client.get("/admin/downloads"))
 
     facilitator = Auth(app.test_client())
     facilitator.login(make_user("facilitator"), lang="es")
@@ -97,6 +98,9 @@ def test_every_staff_page_in_spanish_has_no_english(app, db, survey, make_user):
     collect(pages, "leads list", lead.client.get("/leads/focus-groups"))
     collect(pages, "leads list bad filter", lead.client.get("/leads/focus-groups?start=mañana"))
     collect(pages, "leads focus group", lead.client.get(f"/leads/focus-groups/{group_id}"))
+    collect(pages, "dashboard", lead.client.get(f"/leads/surveys/{survey.slug}/dashboard"))
+    lead.client.get(f"/leads/surveys/{survey.slug}/downloads/report.json?role=student")
+    collect(pages, "download log", admin.client.get("/admin/downloads"))
     guide_url = f"/leads/surveys/{survey.slug}/guide"
     collect(pages, "guide", lead.client.get(guide_url))
     html = pages[-1][1]

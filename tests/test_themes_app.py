@@ -4,7 +4,6 @@ import pytest
 
 from surveys.models import RunTheme, ThemeAssignment, ThemeEdit, ThemeRun
 from surveys.services import themes
-from tests.conftest import Auth
 
 
 @pytest.fixture
@@ -15,14 +14,6 @@ def answered(runner, survey):
     )
     assert result.exit_code == 0
     return survey
-
-
-@pytest.fixture
-def lead_client(app, make_user):
-    app.config["ANALYSIS_IN_BACKGROUND"] = False
-    auth = Auth(app.test_client())
-    auth.login(make_user("lead"))
-    return auth
 
 
 def run_cli(runner, *extra):

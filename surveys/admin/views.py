@@ -7,7 +7,7 @@ from ..auth.access import roles_required
 from ..extensions import db
 from ..forms.auth import ROLE_LABELS, CreateUserForm
 from ..models import User
-from ..services import accounts
+from ..services import accounts, audit
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -70,3 +70,10 @@ def new_link(user_id):
         new_link=(user.email, _link_url(token)),
         role_labels=ROLE_LABELS,
     )
+
+
+@bp.get("/downloads")
+@roles_required("admin")
+def downloads():
+    """The download log: who took which export of which survey, with which filters."""
+    return render_template("admin/downloads.html", records=audit.recent_downloads())

@@ -47,13 +47,13 @@ def summarize(documents, result, min_cell=11):
     """The per-community and per-theme tables of ``result``, ready to show or export."""
     units = _units(documents, result)
     mentions = _mentions(documents, result, units)
-    total, respondents = _respondent_cells(
+    total, respondents = protect_breakdown(
         Counter(u["community"] for u in units.values()), min_cell
     )
     tables = {
         t.id: _theme_tables(mentions.get(t.id, set()), units, min_cell) for t in result.themes
     }
-    render = _Renderer(min_cell)
+    render = Renderer(min_cell)
     return {
         "min_cell": min_cell,
         "respondents": render.cell(total),
@@ -68,14 +68,15 @@ def summarize(documents, result, min_cell=11):
     }
 
 
-def _respondent_cells(counts, min_cell):
-    """Respondents by community, protected like any other breakdown."""
+def protect_breakdown(counts, min_cell):
+    """The total and the cells of one breakdown (respondents by community, by
+    answer ...), both protected: ``(total_cell, {key: cell})``."""
     total = sum(counts.values())
     if total < min_cell:
         return Cell(total, SMALL if total else SHOWN), {
             k: Cell(v, SMALL if v else SHOWN) for k, v in counts.items()
         }
-    cells = _suppress(counts, min_cell)
+    cells = suppress(counts, min_cell)
     if cells is None:
         return Cell(total, COMPLEMENT), {k: Cell(v, COMPLEMENT) for k, v in counts.items()}
     return Cell(total), cells
@@ -121,7 +122,7 @@ def _theme_tables(unit_ids, units, min_cell):
         }
     tables = {"total": Cell(total)}
     for name, counts in breakdowns.items():
-        cells = _suppress(counts, min_cell)
+        cells = suppress(counts, min_cell)
         if cells is None:
             return _all_hidden(total, breakdowns)
         tables[name] = cells
@@ -138,7 +139,7 @@ def _all_hidden(total, breakdowns):
     }
 
 
-def _suppress(counts, min_cell):
+def suppress(counts, min_cell):
     """Cells of one breakdown of a shown total, or None when it cannot be protected."""
     cells = {key: Cell(n, SMALL if 0 < n < min_cell else SHOWN) for key, n in counts.items()}
     total = sum(counts.values())
@@ -234,8 +235,12 @@ def _quote_dict(quote, theme_id):
     }
 
 
-class _Renderer:
-    """Turns cells into numbers or the words that stand for hidden ones."""
+class Renderer:
+    """Turns cells into numbers or the words that stand for hidden ones.
+
+    Hidden cells become ``"fewer than N"`` or ``"suppressed"``; the templates'
+    ``cell`` filter and the exports translate these words.
+    """
 
     def __init__(self, min_cell):
         self.small = suppressed_label(min_cell)

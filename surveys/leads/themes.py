@@ -13,7 +13,7 @@ from ..forms.themes import ActionForm, MergeForm, MoveForm, RenameForm, theme_ch
 from ..i18n import current_language
 from ..models import ThemeAssignment
 from ..services import codebooks, survey_store, themes
-from .views import bp
+from .views import bp, survey_or_404
 
 PAGE_SIZE = 100
 STAGES = {
@@ -21,13 +21,6 @@ STAGES = {
     "finding themes": _l("grouping the texts into themes"),
     "storing": _l("saving the results"),
 }
-
-
-def _survey(slug):
-    survey = survey_store.get_survey(slug)
-    if survey is None or survey.is_draft:
-        abort(404)
-    return survey
 
 
 def _open_questions(survey):
@@ -46,7 +39,7 @@ def _run_theme(survey, key):
 @bp.get("/surveys/<slug>/themes")
 @roles_required("lead")
 def themes_page(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     latest = themes.latest_run(survey)
     finished = (
         latest if latest and latest.status == "done" else themes.latest_run(survey, finished=True)
@@ -81,7 +74,7 @@ def themes_page(slug):
 @bp.post("/surveys/<slug>/themes/run")
 @roles_required("lead")
 def run_themes(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     latest = themes.latest_run(survey)
@@ -111,7 +104,7 @@ def _review(survey, kind, payload):
 @bp.post("/surveys/<slug>/themes/<int:key>/rename")
 @roles_required("lead")
 def rename_theme(slug, key):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     form = RenameForm(prefix=f"r{key}")
     if not form.validate_on_submit():
         return redirect(url_for(".themes_page", slug=slug, error="rename"))
@@ -124,7 +117,7 @@ def rename_theme(slug, key):
 @bp.post("/surveys/<slug>/themes/<int:key>/merge")
 @roles_required("lead")
 def merge_theme(slug, key):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     run, _theme = _run_theme(survey, key)
     form = MergeForm(prefix=f"m{key}")
     form.into.choices = theme_choices(run, current_language(), exclude=key)
@@ -138,7 +131,7 @@ def merge_theme(slug, key):
 @bp.post("/surveys/<slug>/themes/<int:key>/split")
 @roles_required("lead")
 def split_theme(slug, key):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     return _review(survey, "split", {"key": key}) or redirect(url_for(".themes_page", slug=slug))
@@ -147,7 +140,7 @@ def split_theme(slug, key):
 @bp.post("/surveys/<slug>/themes/<int:key>/not-useful/<int:value>")
 @roles_required("lead")
 def mark_theme(slug, key, value):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
     return _review(survey, "not_useful", {"key": key, "value": bool(value)}) or redirect(
@@ -159,7 +152,7 @@ def mark_theme(slug, key, value):
 @roles_required("lead")
 def theme_texts(slug, key):
     """Every text of a theme, with a way to move one to another theme."""
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     run, theme = _run_theme(survey, key)
     form = MoveForm()
     form.to.choices = theme_choices(run, current_language(), exclude=key)
@@ -191,7 +184,7 @@ def theme_texts(slug, key):
 @bp.route("/surveys/<slug>/codebook", methods=["GET", "POST"])
 @roles_required("lead")
 def codebook(slug):
-    survey = _survey(slug)
+    survey = survey_or_404(slug)
     book = codebooks.codebook_for(survey)
     form = build_codebook_form(book.themes)
     if form.validate_on_submit():

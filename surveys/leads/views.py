@@ -16,6 +16,13 @@ from ..services import focus_groups, guides, survey_store
 bp = Blueprint("leads", __name__, url_prefix="/leads")
 
 
+def survey_or_404(slug):
+    survey = survey_store.get_survey(slug)
+    if survey is None or survey.is_draft:
+        abort(404)
+    return survey
+
+
 @bp.context_processor
 def labels():
     return {"labels": LABELS}
@@ -51,9 +58,7 @@ def focus_group(group_id):
 @bp.route("/surveys/<slug>/guide", methods=["GET", "POST"])
 @roles_required("lead")
 def guide(slug):
-    survey = survey_store.get_survey(slug)
-    if survey is None or survey.is_draft:
-        abort(404)
+    survey = survey_or_404(slug)
     current = guides.guide_for(survey)
     form = build_guide_form(current.prompts)
     if form.validate_on_submit():

@@ -1,5 +1,6 @@
 """Database models, one aggregate per module."""
 
+from .audit import DOWNLOADS, DownloadRecord
 from .draft import Draft
 from .focus_group import FacilitationGuide, FocusGroup, FocusGroupVersion
 from .response import Answer, Response
@@ -8,10 +9,12 @@ from .theme import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeCodebook, ThemeEd
 from .user import ROLES, PasswordLink, User
 
 __all__ = [
+    "DOWNLOADS",
     "EDIT_KINDS",
     "ROLES",
     "Answer",
     "Community",
+    "DownloadRecord",
     "Draft",
     "FacilitationGuide",
     "FocusGroup",

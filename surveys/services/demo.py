@@ -39,7 +39,7 @@ def generate(survey, count, seed):
         language = rng.choices(
             [lang for lang, _w in DEMO_LANGUAGES], [w for _l, w in DEMO_LANGUAGES]
         )[0]
-        values = _answers(definition, language, bank, rng)
+        values = sample_answers(definition, language, bank, rng)
         community = rng.choice(communities) if communities and rng.random() > 0.1 else None
         db.session.add(
             Response(
@@ -73,7 +73,8 @@ def _role(definition, values):
     return values.get(definition.role_question) if definition.role_question else None
 
 
-def _answers(definition, language, bank, rng):
+def sample_answers(definition, language, bank, rng):
+    """Plausible answers to every question shown, as a family might give them."""
     values = {}
     for question in definition.questions:
         raw = {k: [str(v)] if not isinstance(v, list) else v for k, v in values.items()}

@@ -1,0 +1,429 @@
+"""Downloads and CLI exports, each opened with a real reader: csv, openpyxl, pypdf, json."""
+
+import csv
+import io
+import json
+import re
+from datetime import UTC, datetime
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from surveys.models import Answer, DownloadRecord, Response, ThemeRun
+from tests.conftest import Auth
+
+TODAY = datetime.now(UTC).date().isoformat()
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+INJECTION = '=HYPERLINK("http://evil.example/x","click")'
+
+
+def demo(runner, count, seed=4, slug="safe-return"):
+    result = runner.invoke(
+        args=["surveys", "demo", slug, "--responses", str(count), "--seed", str(seed)]
+    )
+    assert result.exit_code == 0, result.output
+
+
+@pytest.fixture
+def answered(runner, db, survey):
+    """The bundled survey with 120 demo responses, one of them a formula and a phone number."""
+    demo(runner, 120)
+    answers = db.session.scalars(
+        db.select(Answer).filter_by(question_key="biggest_worry").order_by(Answer.id).limit(2)
+    ).all()
+    answers[0].value = INJECTION
+    answers[1].value = "-call me at 323-555-0147"
+    db.session.commit()
+    return survey
+
+
+def stored_responses(db, survey):
+    return db.session.scalar(db.select(db.func.count(Response.id)).filter_by(survey_id=survey.id))
+
+
+def read_csv(response):
+    body = response.get_data()
+    assert body.startswith(b"\xef\xbb\xbf"), "UTF-8 byte-order mark"
+    return list(csv.reader(io.StringIO(body.decode("utf-8-sig"))))
+
+
+def assert_attachment(response, name):
+    assert response.status_code == 200
+    assert response.headers["Content-Disposition"] == f'attachment; filename="{name}"'
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def assert_no_formula(cells):
+    for cell in cells:
+        assert not (isinstance(cell, str) and cell.startswith(FORMULA_START)), cell
+
+
+def test_csv_in_spanish_has_one_row_per_response_and_no_formula(db, lead_client, answered):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv?lang=es")
+
+    assert_attachment(response, f"safe-return-responses-{TODAY}.csv")
+    assert response.mimetype == "text/csv"
+    rows = read_csv(response)
+    header, body = rows[0], rows[1:]
+    assert header[:4] == ["Respuesta", "Fecha de envío", "Idioma", "Comunidad"]
+    assert "¿Quién contesta esta encuesta?" in header
+    assert len(body) == stored_responses(db, answered) == 120
+    for row in rows:
+        assert len(row) == len(header)
+        assert_no_formula(row)
+    cells = [cell for row in body for cell in row]
+    assert "'" + INJECTION in cells
+    assert "'-call me at [phone]" in cells
+    assert not any("323-555-0147" in cell for cell in cells)
+    roles = {row[header.index("¿Quién contesta esta encuesta?")] for row in body}
+    assert roles <= {
+        "Madre, padre o tutor",
+        "Estudiante",
+        "Maestro(a) o personal de la escuela",
+        "Miembro de la comunidad",
+    }
+
+
+def test_csv_with_keys_joins_multiple_choices_and_flags_each(db, lead_client, answered):
+    rows = read_csv(
+        lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv?lang=keys")
+    )
+    header, body = rows[0], rows[1:]
+    assert header[:5] == ["response_id", "submitted_on", "language", "community", "role"]
+    joined = header.index("safety_measures")
+    flags = [
+        h
+        for h in header
+        if h.startswith("safety_measures__") and h != "safety_measures__other_text"
+    ]
+    assert "safety_measures__ventilation" in flags and "safety_measures__other" in flags
+    for row in body:
+        chosen = set(filter(None, row[joined].split("; ")))
+        marked = {h.removeprefix("safety_measures__") for h in flags if row[header.index(h)] == "1"}
+        assert chosen == marked
+        if not chosen:
+            assert {row[header.index(h)] for h in flags} == {""}
+    assert {row[header.index("role")] for row in body} <= {
+        "parent_guardian",
+        "student",
+        "educator",
+        "community_member",
+    }
+
+
+def test_csv_is_streamed_and_follows_the_filters(db, lead_client, answered):
+    response = lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/responses.csv?lang=en&community=pacoima&language=es"
+    )
+    assert response.is_streamed
+    rows = read_csv(response)
+    expected = db.session.scalar(
+        db.select(db.func.count(Response.id))
+        .join(Response.community)
+        .where(Response.language == "es")
+        .filter_by(slug="pacoima")
+    )
+    assert len(rows) - 1 == expected > 0
+    assert {row[3] for row in rows[1:]} == {"Pacoima"}
+    record = db.session.scalars(db.select(DownloadRecord)).one()
+    assert record.filters == {"community": "pacoima", "language": "es"}
+
+
+def test_workbook_has_every_sheet_no_formula_and_hidden_cells_in_words(
+    db, lead_client, runner, survey
+):
+    demo(runner, 40, seed=2)  # about 6 per community: every community cell is small
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx?lang=en")
+
+    assert_attachment(response, f"safe-return-responses-{TODAY}.xlsx")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    assert book.sheetnames == [
+        "responses",
+        "codebook",
+        "themes",
+        "community summary",
+        "focus-group statements",
+    ]
+    for sheet in book.worksheets:
+        assert sheet.freeze_panes == "A2"
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate)
+    responses = list(book["responses"].values)
+    assert len(responses) - 1 == 40
+    summary = list(book["community summary"].values)
+    assert summary[0][:3] == ("Community", "Responses", "Share of responses")
+    assert summary[1][:2] == ("All communities", 40)
+    assert "fewer than 11" in {row[1] for row in summary[2:]}
+    codebook = list(book["codebook"].values)
+    assert codebook[1][:4] == (
+        "role",
+        "single_choice",
+        "Who is answering this survey?",
+        "¿Quién contesta esta encuesta?",
+    )
+
+
+def test_workbook_in_spanish_reads_menos_de_11(lead_client, runner, survey):
+    demo(runner, 40, seed=2)
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx?lang=es")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    summary = book.worksheets[3]
+    assert "menos de 11" in {row[1] for row in summary.iter_rows(min_row=3, values_only=True)}
+
+
+def test_workbook_keeps_a_formula_as_text(lead_client, answered):
+    response = lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/responses.xlsx?lang=keys"
+    )
+    book = load_workbook(io.BytesIO(response.get_data()))
+    values = [v for row in book["responses"].iter_rows(values_only=True) for v in row]
+    assert "'" + INJECTION in values
+
+
+def test_workbook_themes_and_focus_groups_after_a_run(db, lead_client, answered, runner):
+    result = runner.invoke(args=["analysis", "run", "safe-return", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx?lang=es")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    themes = list(book.worksheets[2].values)
+    assert themes[0][0] == "Tema"
+    assert len(themes) > 2
+    run = db.session.scalars(db.select(ThemeRun)).one()
+    assert {row[0] for row in themes[1:]} == {theme.key for theme in run.themes}
+    shown = {q["text"] for t in run.summary["themes"] for q in t["quotes"]}
+    assert {row[5] for row in themes[1:] if row[5]} == shown
+
+
+def pdf_text(data):
+    return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def test_pdf_report_in_spanish_keeps_its_accents(lead_client, answered):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/report.pdf?lang=es")
+
+    assert_attachment(response, f"safe-return-report-{TODAY}.pdf")
+    assert response.mimetype == "application/pdf"
+    text = pdf_text(response.get_data())
+    assert "Regreso seguro a la escuela" in text
+    assert "Informe resumido" in text
+    assert "Cómo se hizo este informe" in text
+    assert "¿Quién contesta esta encuesta?" in text
+    assert "Este de Los Ángeles" in text
+
+
+def test_html_report_and_json_carry_the_same_numbers(db, lead_client, answered):
+    html = lead_client.client.get("/leads/surveys/safe-return/downloads/report.html?lang=en")
+    assert_attachment(html, f"safe-return-report-{TODAY}.html")
+    page = html.get_data(as_text=True)
+    data = lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/report.json?lang=en"
+    ).get_json()
+
+    assert data["responses"]["total"] == 120
+    assert "Responses in total: 120" in page
+    assert 'style="' not in page and "<script" not in page
+    for row in data["responses"]["by_community"]:
+        assert re.search(
+            rf"<th scope=\"row\">{re.escape(row['label'])}</th><td>{row['count']}</td>",
+            page.replace("&#39;", "'"),
+        ), row
+    role = next(q for q in data["questions"] if q["key"] == "role")
+    assert sum(bar["count"] for bar in role["bars"]) == role["answered"] == 120
+    assert data["survey"]["title"] == "Safe return to school"
+
+
+def test_a_survey_without_responses_still_gives_valid_files(db, lead_client, survey):
+    rows = read_csv(lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv"))
+    assert len(rows) == 1 and rows[0][0] == "Response"
+    book = load_workbook(
+        io.BytesIO(
+            lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx").get_data()
+        )
+    )
+    assert list(book["responses"].values)[1][0] == "No responses yet."
+    assert "No responses yet." in lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/report.html"
+    ).get_data(as_text=True)
+    assert (
+        lead_client.client.get("/leads/surveys/safe-return/downloads/report.json").get_json()[
+            "responses"
+        ]["empty"]
+        is True
+    )
+    pdf = lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/report.pdf?lang=es"
+    ).get_data()
+    assert "Todavía no hay respuestas" in pdf_text(pdf)
+
+
+def test_a_download_never_holds_another_surveys_answers(
+    db, lead_client, runner, answered, make_survey, tiny_definition
+):
+    tiny = make_survey(tiny_definition)
+    db.session.add(
+        Response(
+            survey_id=tiny.id,
+            version_id=tiny.current.id,
+            language="en",
+            role="parent",
+            submitted_on=datetime.now(UTC).date(),
+            submission_token="tiny-1",
+            digest="x",
+            answers=[Answer(question_key="need", value="TINY-SENTINEL words")],
+        )
+    )
+    db.session.commit()
+    big = lead_client.client.get(
+        "/leads/surveys/safe-return/downloads/responses.csv?lang=keys"
+    ).get_data(as_text=True)
+    small = read_csv(
+        lead_client.client.get("/leads/surveys/tiny/downloads/responses.csv?lang=keys")
+    )
+    assert "TINY-SENTINEL" not in big
+    assert len(small) == 2 and small[1][-1] == "TINY-SENTINEL words"
+    assert small[0] == [
+        "response_id",
+        "submitted_on",
+        "language",
+        "community",
+        "role",
+        "kids",
+        "need",
+    ]
+    book = load_workbook(
+        io.BytesIO(
+            lead_client.client.get("/leads/surveys/tiny/downloads/responses.xlsx").get_data()
+        )
+    )
+    assert len(list(book["responses"].values)) == 2
+    assert (
+        lead_client.client.get("/leads/surveys/tiny/downloads/report.json").get_json()["responses"][
+            "total"
+        ]
+        == "fewer than 11"
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "status", "words"),
+    [
+        ("/leads/surveys/nope/downloads/responses.csv", 404, "No encontramos"),
+        ("/leads/surveys/safe-return/downloads/responses.pdf", 400, "Este tipo de archivo"),
+        ("/leads/surveys/safe-return/downloads/report.xlsx", 400, "Este tipo de archivo"),
+        ("/leads/surveys/safe-return/downloads/responses.csv?lang=fr", 400, "Este idioma"),
+        ("/leads/surveys/safe-return/downloads/report.pdf?lang=keys", 400, "Este idioma"),
+        ("/leads/surveys/safe-return/downloads/responses.csv?community=mars", 400, "Estos filtros"),
+        ("/leads/surveys/safe-return/dashboard?role=alien", 400, "Estos filtros"),
+    ],
+)
+def test_bad_requests_get_a_clear_page_in_the_users_language(
+    db, app, make_user, survey, url, status, words
+):
+    auth = Auth(app.test_client())
+    auth.login(make_user("lead"), lang="es")
+    response = auth.client.get(url, headers={"Accept-Language": "es"})
+    assert response.status_code == status
+    assert words in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(DownloadRecord.id))) == 0
+
+
+DOWNLOADS = [
+    ("responses.csv", "responses_csv"),
+    ("responses.xlsx", "responses_xlsx"),
+    ("report.html", "report_html"),
+    ("report.pdf", "report_pdf"),
+    ("report.json", "report_json"),
+]
+
+
+@pytest.mark.parametrize(("path", "kind"), DOWNLOADS)
+def test_each_download_writes_one_audit_record(db, app, lead_client, make_user, survey, path, kind):
+    response = lead_client.client.get(
+        f"/leads/surveys/safe-return/downloads/{path}?lang=es&role=student"
+    )
+    assert response.status_code == 200
+    response.get_data()
+    records = db.session.scalars(db.select(DownloadRecord)).all()
+    assert len(records) == 1
+    record = records[0]
+    assert (record.download, record.language, record.filters, record.channel) == (
+        kind,
+        "es",
+        {"role": "student"},
+        "web",
+    )
+    assert record.user.role == "lead" and record.survey_id == survey.id
+
+    admin = Auth(app.test_client())
+    admin.login(make_user("admin"))
+    page = admin.client.get("/admin/downloads").get_data(as_text=True)
+    assert record.user.email in page and kind in page and "role=student" in page
+
+
+@pytest.mark.parametrize("role", [None, "facilitator", "admin"])
+def test_only_leads_reach_the_dashboard_and_downloads(db, app, make_user, survey, role):
+    client = app.test_client()
+    if role:
+        Auth(client).login(make_user(role))
+    urls = ["/leads/surveys/safe-return/dashboard"] + [
+        f"/leads/surveys/safe-return/downloads/{p}" for p, _k in DOWNLOADS
+    ]
+    for url in urls:
+        response = client.get(url)
+        assert response.status_code == (302 if role is None else 403), url
+    assert db.session.scalar(db.select(db.func.count(DownloadRecord.id))) == 0
+
+
+def test_cli_exports_write_the_same_files(db, runner, answered, tmp_path):
+    for kind, fmt, lang in [
+        ("responses", "csv", "es"),
+        ("responses", "xlsx", "keys"),
+        ("report", "pdf", "es"),
+        ("report", "json", "en"),
+        ("report", "html", "es"),
+    ]:
+        out = tmp_path / f"out.{fmt}"
+        result = runner.invoke(
+            args=["export", kind, "safe-return", "--format", fmt, "--lang", lang, "-o", str(out)]
+        )
+        assert result.exit_code == 0, result.output
+        assert f"wrote {out}" in result.output
+    rows = list(csv.reader(io.StringIO((tmp_path / "out.csv").read_text(encoding="utf-8-sig"))))
+    assert len(rows) == 121 and rows[0][0] == "Respuesta"
+    assert load_workbook(tmp_path / "out.xlsx").sheetnames[0] == "responses"
+    assert "Regreso seguro a la escuela" in pdf_text((tmp_path / "out.pdf").read_bytes())
+    assert (
+        json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))["responses"]["total"] == 120
+    )
+    assert '<html lang="es">' in (tmp_path / "out.html").read_text(encoding="utf-8")
+    records = db.session.scalars(db.select(DownloadRecord)).all()
+    assert [(r.channel, r.user_id) for r in records] == [("cli", None)] * 5
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "responses", "nope", "-o", "x.csv"], "No survey with the slug 'nope'"),
+        (
+            ["export", "responses", "safe-return", "--format", "pdf", "-o", "x"],
+            "Unknown format 'pdf'",
+        ),
+        (["export", "report", "safe-return", "--lang", "fr", "-o", "x"], "Unknown language 'fr'"),
+    ],
+)
+def test_cli_export_refuses_unknown_survey_format_or_language(
+    runner, survey, args, message, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(args=args)
+    assert result.exit_code == 1
+    assert message in result.output
+
+
+def test_the_language_of_a_file_does_not_change_the_interface(lead_client, survey):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/report.html?lang=es")
+    assert '<html lang="es">' in response.get_data(as_text=True)
+    page = lead_client.client.get("/leads/surveys/safe-return/dashboard")
+    assert '<html lang="en">' in page.get_data(as_text=True)
