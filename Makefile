@@ -8,12 +8,12 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium
+.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium chromium
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: install catalogs apertium
+test: install catalogs apertium chromium
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -26,18 +26,26 @@ format: install
 
 setup: install catalogs db apertium
 
-# Apertium bridges English and Spanish in the theme analysis. Installed from
-# Debian's packages when we may (root or passwordless sudo); otherwise the
+# Debian packages, installed when we may (root or passwordless sudo):
+# $(call debian,CHECK,PACKAGES,WHAT HAPPENS WITHOUT THEM)
+debian = if $(1); then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $(2) >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq $(2) >/dev/null) \
+		|| echo "note: could not install $(2); $(3)"; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq $(2) >/dev/null \
+		|| echo "note: could not install $(2); $(3)"; \
+	else echo "note: not installed (sudo apt-get install $(2)); $(3)"; fi
+
+# Apertium bridges English and Spanish in the theme analysis; without it the
 # analysis still runs, untranslated, and says so.
 apertium:
-	@if command -v apertium >/dev/null && [ -d /usr/share/apertium/apertium-eng-spa ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa >/dev/null) \
-		|| echo "note: could not install Apertium; themes will be found without translation"; \
-	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
-		|| echo "note: could not install Apertium; themes will be found without translation"; \
-	else echo "note: Apertium is not installed (sudo apt-get install apertium apertium-eng-spa);" \
-		"themes will be found without translation"; fi
+	@$(call debian,command -v apertium >/dev/null && [ -d /usr/share/apertium/apertium-eng-spa ],\
+		apertium apertium-eng-spa,themes will be found without translation)
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own
+# browser download is never used. Without Chromium those tests are skipped.
+chromium:
+	@$(call debian,[ -x /usr/bin/chromium ],chromium fonts-dejavu-core,the browser tests will be skipped)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)

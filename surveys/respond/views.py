@@ -2,9 +2,21 @@
 
 URLs: ``/s/<slug>`` asks for the community, ``/s/<slug>/<community>`` presets
 it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
+``/s/sw.js`` is the optional service worker; served from here, its scope is
+``/s/``, so it never sees staff pages.
 """
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    send_from_directory,
+    session,
+    url_for,
+)
 from flask_babel import refresh
 
 from .. import i18n
@@ -54,6 +66,13 @@ def _switchcurrent_language():
     if wanted:
         i18n.choose(wanted)
     return bool(wanted)
+
+
+@bp.route("/sw.js")
+def worker():
+    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response.mimetype = "text/javascript"
+    return response
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
