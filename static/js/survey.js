@@ -50,6 +50,7 @@
     if (!status) return;
     status.textContent = text;
     status.hidden = !text;
+    document.body.classList.toggle("has-banner", !!text); // room below the last button
   }
 
   function each(list, fn) {
@@ -133,6 +134,7 @@
     entries.push({ url: url, fields: fields(event.submitter || lastButton) });
     setQueue(entries);
     showWaiting(entries.length);
+    window.scrollBy(0, status.offsetHeight); // keep the button in sight above the banner
   }
 
   function afterSending(entry, response) {
@@ -201,7 +203,13 @@
 
   moveFocus();
   if (status && "serviceWorker" in navigator) {
-    navigator.serviceWorker.register(status.getAttribute("data-worker"))["catch"](function () {});
+    var firstVisit = !navigator.serviceWorker.controller;
+    navigator.serviceWorker.register(status.getAttribute("data-worker")).then(function () {
+      // This page came before the worker did: keep it too, for a dead zone.
+      if (firstVisit && form && window.caches) caches.open(CACHE).then(function (cache) {
+        cache.add(location.href);
+      });
+    })["catch"](function () {});
   }
   if (!store || !status) return;
   var base = document.body.getAttribute("data-forget");

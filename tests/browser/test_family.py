@@ -102,8 +102,8 @@ def test_the_whole_survey_works_with_the_keyboard_alone(family, stored_responses
             break
         page.keyboard.press("Tab")
         now = person.focused()
-        unanswered = not page.locator(f"input[name={now['name']}]:checked").count()
-        if now["type"] == "radio" and unanswered:
+        radio = now["type"] == "radio"
+        if radio and not page.locator(f"input[name={now['name']}]:checked").count():
             page.keyboard.press("Space")
         elif now["tag"] == "TEXTAREA" or (now["type"] == "text" and "__" not in now["name"]):
             if not now["value"]:
