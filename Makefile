@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium chromium
+.PHONY: run test lint format translations extract-messages setup install catalogs db bench clean apertium chromium lighthouse bench-browser
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -75,6 +75,21 @@ extract-messages: install
 
 bench: install catalogs
 	$(PY) bench/page_weight.py
+
+# Budgets measured in Debian's Chromium: time to a usable form on a throttled
+# phone, and Lighthouse's mobile scores (see docs/benchmarks.md).
+bench-browser: install catalogs chromium lighthouse
+	$(PY) bench/browser_budget.py
+	$(PY) bench/lighthouse.py
+
+# Lighthouse from the npm registry into a git-ignored folder. 12.2.3 is the
+# newest that runs on Debian's Node 20 (Lighthouse 13 wants Node 22).
+LIGHTHOUSE := .tools/lighthouse/node_modules/.bin/lighthouse
+lighthouse: $(LIGHTHOUSE)
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { echo "note: npm is needed to install Lighthouse"; exit 1; }
+	mkdir -p .tools/lighthouse
+	cd .tools/lighthouse && npm install --save-exact --no-audit --no-fund lighthouse@12.2.3
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

@@ -203,13 +203,16 @@
 
   moveFocus();
   if (status && "serviceWorker" in navigator) {
-    var firstVisit = !navigator.serviceWorker.controller;
-    navigator.serviceWorker.register(status.getAttribute("data-worker")).then(function () {
-      // This page came before the worker did: keep it too, for a dead zone.
-      if (firstVisit && form && window.caches) caches.open(CACHE).then(function (cache) {
-        cache.add(location.href);
-      });
-    })["catch"](function () {});
+    // After "load", so that the worker never slows down the first view.
+    window.addEventListener("load", function () {
+      var firstVisit = !navigator.serviceWorker.controller;
+      navigator.serviceWorker.register(status.getAttribute("data-worker")).then(function () {
+        // This page came before the worker did: keep it too, for a dead zone.
+        if (firstVisit && form && window.caches) caches.open(CACHE).then(function (cache) {
+          cache.add(location.href);
+        });
+      })["catch"](function () {});
+    });
   }
   if (!store || !status) return;
   var base = document.body.getAttribute("data-forget");

@@ -14,8 +14,11 @@ CACHED_PATHS = """() => caches.open("voces-pages")
 
 
 def worker_ready(page):
+    """The worker controls the page and has kept it (a family takes longer than a test)."""
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
     page.wait_for_function("navigator.serviceWorker.controller !== null")
+    kept = f"({CACHED_PATHS})().then(paths => paths.includes(location.pathname))"
+    page.wait_for_function(kept)
 
 
 @pytest.mark.parametrize("lang", ["en", "es"])
