@@ -24,31 +24,52 @@ self.addEventListener("install", function (event) {
 });
 
 self.addEventListener("activate", function (event) {
-  event.waitUntil(self.clients.claim());
+  // Navigation preload: the page request starts while the worker wakes up.
+  var preload = self.registration.navigationPreload;
+  event.waitUntil(Promise.all([preload && preload.enable(), self.clients.claim()]));
 });
+
+function network(event) {
+  return Promise.resolve(event.preloadResponse).then(function (preloaded) {
+    return preloaded || fetch(event.request);
+  });
+}
+
+function keepCopy(request, response) {
+  if (response.ok && !response.redirected && response.type === "basic") {
+    var copy = response.clone();
+    caches.open(CACHE).then(function (cache) {
+      cache.put(request, copy);
+    });
+  }
+  return response;
+}
+
+function kept(request) {
+  return caches.open(CACHE).then(function (cache) {
+    return cache.match(request, { ignoreVary: true }).then(function (hit) {
+      return hit || cache.match(request, { ignoreVary: true, ignoreSearch: true });
+    });
+  }).then(function (hit) {
+    return hit || Response.error();
+  });
+}
 
 self.addEventListener("fetch", function (event) {
   var request = event.request;
-  if (request.method !== "GET" || !keep(new URL(request.url))) return;
+  if (request.method !== "GET") return;
+  if (!keep(new URL(request.url))) {
+    // A page we do not keep (thank-you): still use the preloaded response.
+    if (request.mode === "navigate") event.respondWith(network(event));
+    return;
+  }
   event.respondWith(
-    fetch(request).then(
+    network(event).then(
       function (response) {
-        if (response.ok && !response.redirected && response.type === "basic") {
-          var copy = response.clone();
-          caches.open(CACHE).then(function (cache) {
-            cache.put(request, copy);
-          });
-        }
-        return response;
+        return keepCopy(request, response);
       },
       function () {
-        return caches.open(CACHE).then(function (cache) {
-          return cache.match(request, { ignoreVary: true }).then(function (hit) {
-            return hit || cache.match(request, { ignoreVary: true, ignoreSearch: true });
-          }).then(function (hit) {
-            return hit || Response.error();
-          });
-        });
+        return kept(request);
       }
     )
   );

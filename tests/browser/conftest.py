@@ -26,6 +26,7 @@ def browser():
     sync_api = pytest.importorskip("playwright.sync_api", reason="pip install playwright")
     if not Path(CHROMIUM).exists():
         pytest.skip("Chromium is not installed (apt-get install chromium): browser tests skipped")
+    sync_api.expect.set_options(timeout=10_000)  # a loaded 2-core machine is slow
     with sync_api.sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         yield browser
