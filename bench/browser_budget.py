@@ -19,7 +19,10 @@ load, so the load average is printed with them.
 
 Usage: python bench/browser_budget.py [--runs 7] [--budget-ms 1000]
 The last line is machine-readable:
-    usable_ms=N budget_ms=B start_page_ms=S first_question_page_ms=Q runs=R ok=True
+    usable_ms=N budget_ms=B start_page_ms=S first_question_page_ms=Q floor_ms=F runs=R ok=True
+
+``floor_ms`` is the same cold load of a one-line page answered without the
+network: what the browser and this machine cost before Voces adds anything.
 """
 
 import argparse
@@ -43,6 +46,7 @@ NETWORK = {
     "downloadThroughput": 1_600_000 / 8,
     "uploadThroughput": 750_000 / 8,
 }
+FLOOR = "<!doctype html><title>floor</title><p>Hola</p>"
 TIMINGS = """() => new Promise(resolve => {
     const read = () => {
         const nav = performance.getEntriesByType("navigation")[0];
@@ -91,6 +95,18 @@ def first_question_page(browser, base):
     return result
 
 
+def floor(browser, base):
+    """The same cold load of a one-line page (no network): what this machine costs anyway."""
+    context = browser.new_context(viewport={"width": 360, "height": 740})
+    page = context.new_page()
+    page.route(f"{base}/floor", lambda route: route.fulfill(body=FLOOR, content_type="text/html"))
+    throttle(context, page)
+    page.goto(f"{base}/floor")
+    result = measure(page)
+    context.close()
+    return result
+
+
 def report(name, runs):
     usable = statistics.median(r["usable"] for r in runs)
     print(f"\n{name} (median of {len(runs)} cold loads)")
@@ -117,15 +133,17 @@ def main():
         start_page(browser, base)
         start = [start_page(browser, base) for _ in range(args.runs)]
         first = [first_question_page(browser, base) for _ in range(args.runs)]
+        bare = [floor(browser, base) for _ in range(args.runs)]
         browser.close()
     start_ms = report("/s/safe-return/pacoima?lang=es", start)
     first_ms = report("/s/safe-return/p/1 after pressing Empezar", first)
+    floor_ms = report("floor: a one-line page, same CPU slowdown, no network", bare)
     worst = max(start_ms, first_ms)
     print("\nload average (1, 5, 15 min): {:.1f} {:.1f} {:.1f}".format(*os.getloadavg()))
     ok = worst < args.budget_ms
     print(
         f"usable_ms={worst:.0f} budget_ms={args.budget_ms} start_page_ms={start_ms:.0f} "
-        f"first_question_page_ms={first_ms:.0f} runs={args.runs} ok={ok}"
+        f"first_question_page_ms={first_ms:.0f} floor_ms={floor_ms:.0f} runs={args.runs} ok={ok}"
     )
     return 0 if ok else 1
 

@@ -77,6 +77,10 @@ def audit(url, folder, headers=None):
         and (audits[(key := ref["id"])]["score"] is not None)
         and audits[key]["score"] < 1
     ]
+    scripts = audits["bootup-time"]["details"]["items"]
+    metrics["script time"] = ", ".join(
+        f"{Path(i['url']).name or i['url']} {i['total']:.0f} ms" for i in scripts
+    )
     work = audits["mainthread-work-breakdown"]["details"]["items"]
     metrics["main thread"] = ", ".join(f"{i['groupLabel']} {i['duration']:.0f} ms" for i in work)
     return scores, metrics, failing

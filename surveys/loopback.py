@@ -17,7 +17,10 @@ from .services import survey_store
 
 
 class QuietHandler(WSGIRequestHandler):
-    """No request log: browser runs fetch dozens of files."""
+    """No request log (browser runs fetch dozens of files), and keep-alive
+    connections, as the reverse proxy in front of gunicorn gives phones."""
+
+    protocol_version = "HTTP/1.1"
 
     def log_request(self, code="-", size="-"):
         pass

@@ -201,7 +201,10 @@
 
   // Start ---------------------------------------------------------------
 
-  moveFocus();
+  // After the first frame: focusing forces a layout, which would delay the first paint.
+  window.requestAnimationFrame(function () {
+    window.setTimeout(moveFocus, 0);
+  });
   if (status && "serviceWorker" in navigator) {
     // After "load", so that the worker never slows down the first view.
     window.addEventListener("load", function () {
