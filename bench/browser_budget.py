@@ -73,38 +73,43 @@ def measure(page):
     return {**timings, "usable": max(timings["fcp"], timings["dcl"])}
 
 
-def start_page(browser, base):
+def cold_load(browser, steps):
+    """Run ``steps(page, context)`` in a new phone-sized context; return its timings."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-US")
     page = context.new_page()
-    throttle(context, page)
-    page.goto(f"{base}/s/safe-return/pacoima?lang=es")
+    steps(page, context)
     result = measure(page)
     context.close()
     return result
 
 
-def first_question_page(browser, base):
-    context = browser.new_context(viewport={"width": 360, "height": 740}, locale="es-US")
-    page = context.new_page()
-    page.goto(f"{base}/s/safe-return/pacoima?lang=es")
-    throttle(context, page)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Empezar").click()
-    result = measure(page)
-    context.close()
-    return result
+def start_page(base):
+    def steps(page, context):
+        throttle(context, page)
+        page.goto(f"{base}/s/safe-return/pacoima?lang=es")
+
+    return steps
 
 
-def floor(browser, base):
+def first_question_page(base):
+    def steps(page, context):
+        page.goto(f"{base}/s/safe-return/pacoima?lang=es")
+        throttle(context, page)
+        with page.expect_navigation():
+            page.get_by_role("button", name="Empezar").click()
+
+    return steps
+
+
+def floor(base):
     """The same cold load of a one-line page (no network): what this machine costs anyway."""
-    context = browser.new_context(viewport={"width": 360, "height": 740})
-    page = context.new_page()
-    page.route(f"{base}/floor", lambda route: route.fulfill(body=FLOOR, content_type="text/html"))
-    throttle(context, page)
-    page.goto(f"{base}/floor")
-    result = measure(page)
-    context.close()
-    return result
+
+    def steps(page, context):
+        page.route(f"{base}/floor", lambda r: r.fulfill(body=FLOOR, content_type="text/html"))
+        throttle(context, page)
+        page.goto(f"{base}/floor")
+
+    return steps
 
 
 def report(name, runs):
@@ -130,10 +135,10 @@ def main():
         browser = playwright.chromium.launch(executable_path=CHROMIUM)
         with urllib.request.urlopen(f"{base}/static/js/survey.js") as warm:
             warm.read()
-        start_page(browser, base)
-        start = [start_page(browser, base) for _ in range(args.runs)]
-        first = [first_question_page(browser, base) for _ in range(args.runs)]
-        bare = [floor(browser, base) for _ in range(args.runs)]
+        cold_load(browser, start_page(base))
+        start = [cold_load(browser, start_page(base)) for _ in range(args.runs)]
+        first = [cold_load(browser, first_question_page(base)) for _ in range(args.runs)]
+        bare = [cold_load(browser, floor(base)) for _ in range(args.runs)]
         browser.close()
     start_ms = report("/s/safe-return/pacoima?lang=es", start)
     first_ms = report("/s/safe-return/p/1 after pressing Empezar", first)

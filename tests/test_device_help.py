@@ -38,13 +38,7 @@ def test_english_pages_give_it_english_words(client, survey):
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_respondent_pages_have_no_inline_script_style_or_handler(survey, respondent, lang):
     """Ready for a Content-Security-Policy without 'unsafe-inline'."""
-    family = respondent()
-    pages = [family.get(f"/s/safe-return?lang={lang}").get_data(as_text=True)]
-    family.start(community="pacoima", lang=lang)
-    while family.path.startswith("/s/safe-return/p/"):
-        pages.append(family.page.get_data(as_text=True))
-        family.submit_page()
-    pages.append(family.page.get_data(as_text=True))
+    pages = respondent().every_page(lang)
 
     for html in pages:
         soup = BeautifulSoup(html, "html.parser")
