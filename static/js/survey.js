@@ -49,7 +49,6 @@
   function say(text) {
     if (!status) return;
     status.textContent = text;
-    status.hidden = !text;
     document.body.classList.toggle("has-banner", !!text); // room below the last button
   }
 
