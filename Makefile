@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium pdf-libraries
+.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium chromium lighthouse bench-browser pdf-libraries
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -17,7 +17,7 @@ run: setup
 serve: setup
 	VOCES_ENV=production $(VENV)/bin/gunicorn -c gunicorn.conf.py wsgi:app
 
-test: install catalogs apertium pdf-libraries
+test: install catalogs apertium chromium pdf-libraries
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 lint: install
@@ -30,30 +30,33 @@ format: install
 
 setup: install catalogs db apertium pdf-libraries
 
-# Apertium bridges English and Spanish in the theme analysis. Installed from
-# Debian's packages when we may (root or passwordless sudo); otherwise the
+# Debian packages, installed when we may (root or passwordless sudo):
+# $(call debian,CHECK,PACKAGES,WHAT HAPPENS WITHOUT THEM)
+debian = if $(1); then :; \
+	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $(2) >/dev/null \
+		|| (apt-get update -qq && apt-get install -y -qq $(2) >/dev/null) \
+		|| echo "note: could not install $(2); $(3)"; \
+	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq $(2) >/dev/null \
+		|| echo "note: could not install $(2); $(3)"; \
+	else echo "note: not installed (sudo apt-get install $(2)); $(3)"; fi
+
+# Apertium bridges English and Spanish in the theme analysis; without it the
 # analysis still runs, untranslated, and says so.
 apertium:
-	@if command -v apertium >/dev/null && [ -d /usr/share/apertium/apertium-eng-spa ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq apertium apertium-eng-spa >/dev/null) \
-		|| echo "note: could not install Apertium; themes will be found without translation"; \
-	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq apertium apertium-eng-spa >/dev/null \
-		|| echo "note: could not install Apertium; themes will be found without translation"; \
-	else echo "note: Apertium is not installed (sudo apt-get install apertium apertium-eng-spa);" \
-		"themes will be found without translation"; fi
+	@$(call debian,command -v apertium >/dev/null && [ -d /usr/share/apertium/apertium-eng-spa ],\
+		apertium apertium-eng-spa,themes will be found without translation)
+
+# The browser tests drive Debian's Chromium through Playwright; Playwright's own
+# browser download is never used. Without Chromium those tests are skipped.
+chromium:
+	@$(call debian,[ -x /usr/bin/chromium ],chromium fonts-dejavu-core,the browser tests will be skipped)
 
 # WeasyPrint draws the PDF report with Pango, and embeds DejaVu Sans so that
 # á é í ó ú ñ ¿ ¡ « » — print as written. Debian's packages, when we may.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
 pdf-libraries:
-	@if ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ]; then :; \
-	elif [ "$$(id -u)" = 0 ]; then apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
-		|| (apt-get update -qq && apt-get install -y -qq $(PDF_PACKAGES) >/dev/null) \
-		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
-	elif sudo -n true 2>/dev/null; then sudo apt-get install -y -qq $(PDF_PACKAGES) >/dev/null \
-		|| echo "note: could not install $(PDF_PACKAGES); PDF reports will fail"; \
-	else echo "note: PDF reports need: sudo apt-get install $(PDF_PACKAGES)"; fi
+	@$(call debian,ldconfig -p 2>/dev/null | grep -q libpangoft2-1.0 && [ -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ],\
+		$(PDF_PACKAGES),PDF reports will fail)
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -90,6 +93,21 @@ bench: install catalogs apertium
 	$(PY) bench/speed.py
 	$(PY) bench/load.py
 	$(PY) bench/exports.py
+
+# Budgets measured in Debian's Chromium: time to a usable form on a throttled
+# phone, and Lighthouse's mobile scores (see docs/benchmarks.md).
+bench-browser: install catalogs chromium lighthouse
+	$(PY) bench/browser_budget.py
+	$(PY) bench/lighthouse.py
+
+# Lighthouse from the npm registry into a git-ignored folder. 12.2.3 is the
+# newest that runs on Debian's Node 20 (Lighthouse 13 wants Node 22).
+LIGHTHOUSE := .tools/lighthouse/node_modules/.bin/lighthouse
+lighthouse: $(LIGHTHOUSE)
+$(LIGHTHOUSE):
+	@command -v npm >/dev/null || { echo "note: npm is needed to install Lighthouse"; exit 1; }
+	mkdir -p .tools/lighthouse
+	cd .tools/lighthouse && npm install --save-exact --no-audit --no-fund lighthouse@12.2.3
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .ruff_cache

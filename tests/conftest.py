@@ -276,6 +276,16 @@ class Respondent:
             self.submit_page(self.valid_answers(text), **kwargs)
         raise AssertionError("the survey never ended")
 
+    def every_page(self, lang, community="pacoima"):
+        """The HTML of each page from the start to thank-you, answered validly."""
+        pages = [self.get(f"/s/{self.slug}?lang={lang}").get_data(as_text=True)]
+        self.start(community=community, lang=lang)
+        while self.path.startswith(f"/s/{self.slug}/p/"):
+            pages.append(self.page.get_data(as_text=True))
+            self.submit_page()
+        pages.append(self.page.get_data(as_text=True))
+        return pages
+
     @property
     def path(self):
         return self.page.request.path

@@ -100,13 +100,7 @@ def test_only_the_session_cookie_and_same_origin_referrers(client, survey, respo
 
 @pytest.mark.parametrize("lang", ["en", "es"])
 def test_pages_load_nothing_from_other_hosts(client, survey, respondent, lang):
-    family = respondent()
-    pages = [family.get(f"/s/safe-return?lang={lang}").get_data(as_text=True)]
-    family.start(community="pacoima", lang=lang)
-    while family.path.startswith("/s/safe-return/p/"):
-        pages.append(family.page.get_data(as_text=True))
-        family.submit_page()
-    pages.append(family.page.get_data(as_text=True))
+    pages = respondent().every_page(lang)
 
     for html in pages:
         assert not re.search(r'(src|href|action)="(https?:)?//', html)

@@ -22,6 +22,7 @@ PUBLIC_ENDPOINTS = {
     "respond.start",
     "respond.page",
     "respond.thanks",
+    "respond.worker",
     "auth.login",
     "auth.set_password",
     "static",

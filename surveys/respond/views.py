@@ -2,6 +2,8 @@
 
 URLs: ``/s/<slug>`` asks for the community, ``/s/<slug>/<community>`` presets
 it, ``/s/<slug>/p/<n>`` is page n, ``/s/<slug>/thanks`` ends the survey.
+``/s/sw.js`` is the optional service worker; served from here, its scope is
+``/s/``, so it never sees staff pages.
 """
 
 from flask import (
@@ -11,6 +13,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    send_from_directory,
     session,
     url_for,
 )
@@ -74,6 +77,13 @@ def _switchcurrent_language():
     if wanted:
         i18n.choose(wanted)
     return bool(wanted)
+
+
+@bp.route("/sw.js")
+def worker():
+    response = send_from_directory(current_app.static_folder, "sw.js", max_age=0)
+    response.mimetype = "text/javascript"
+    return response
 
 
 @bp.route("/<slug>", methods=["GET", "POST"])
