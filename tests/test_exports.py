@@ -427,3 +427,36 @@ def test_the_language_of_a_file_does_not_change_the_interface(lead_client, surve
     assert '<html lang="es">' in response.get_data(as_text=True)
     page = lead_client.client.get("/leads/surveys/safe-return/dashboard")
     assert '<html lang="en">' in page.get_data(as_text=True)
+
+
+def test_the_codebook_says_when_a_question_changed_meaning(
+    lead_client, make_survey, bundled_definition
+):
+    changed = json.loads(json.dumps(bundled_definition))
+    role = changed["sections"][0]["questions"][0]
+    role["text"] = {"en": "Who is filling in this survey?", "es": "¿Quién llena esta encuesta?"}
+    make_survey()
+    make_survey(changed)
+
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx?lang=es")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    codebook = list(book[book.sheetnames[1]].values)
+
+    assert codebook[0][-1] == "Versiones"
+    notes = {row[0]: row[-1] for row in codebook[1:] if row[1]}
+    assert notes["role"] == "cambió en la versión 2"
+    assert not notes["grade_band"]
+
+
+def test_workbook_joins_choices_in_one_column_with_their_labels(db, lead_client, answered):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.xlsx?lang=es")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    rows = list(book[book.sheetnames[0]].values)
+    header = list(rows[0])
+
+    # one column per question: the 0/1 columns per choice are the CSV's
+    assert not [h for h in header if h and "Buena ventilación" in h]
+    measures = header.index(next(h for h in header if h and h.startswith("¿Qué le ayudaría")))
+    values = " ".join(row[measures] for row in rows[1:] if row[measures])
+    assert "Buena ventilación" in values or "Cubrebocas" in values  # labels, not keys
+    assert "vaccine_info" not in values

@@ -95,8 +95,9 @@ class Layout:
     whole group, so a row costs one call per question, not one per cell.
     """
 
-    def __init__(self, survey, language):
+    def __init__(self, survey, language, flags=True):
         self.language = language
+        self.flags = flags  # a 0/1 column per choice of a multiple-choice question
         self.communities = {c.id: c for c in survey.communities}
         self.plans = question_plans(survey)
         self.groups = [self._meta()] + [self._question(plan) for plan in self.plans]
@@ -149,8 +150,9 @@ class Layout:
 
     def _multiple(self, plan, header):
         keys = self.language == "keys"
-        key, choices = plan.key, list(plan.choices)
-        labels = {choice: plan.label(choice, self.language) for choice in choices}
+        key = plan.key
+        labels = {choice: plan.label(choice, self.language) for choice in plan.choices}
+        choices = list(plan.choices) if self.flags else []
         headers = [header] + [
             f"{key}__{choice}" if keys else f"{header}: {labels[choice]}" for choice in choices
         ]

@@ -5,6 +5,7 @@ string into a formula or a link: a family's words stay words.
 """
 
 import tempfile
+from collections import defaultdict
 
 import xlsxwriter
 from flask_babel import gettext as _
@@ -12,6 +13,7 @@ from flask_babel import gettext as _
 from ..models.focus_group import SPEAKER_ROLES
 from ..services import dashboard
 from ..services.analysis_texts import focus_group_statements
+from ..services.publishing import version_changes
 from ..templating import hidden_words
 from . import speaking
 from .columns import LANGUAGES, Layout, iter_rows, neutralise, question_plans
@@ -75,7 +77,9 @@ class _Sheets:
                 sheet.write_string(row, column, neutralise(str(value)))
 
     def responses(self, survey, filters):
-        layout = Layout(survey, self.language)
+        # One column per question: the 0/1 column per choice, for statistics
+        # packages, is in the CSV; here it would triple the cells to write.
+        layout = Layout(survey, self.language, flags=False)
         headers = layout.headers()
         # i18n: name of a spreadsheet tab (31 characters at most)
         sheet = self.sheet(_("responses"), headers, [NARROW] * 4 + [WIDE] * (len(headers) - 4))
@@ -92,13 +96,18 @@ class _Sheets:
             *(_("Question (%(language)s)", language=lang) for lang in LANGUAGES),
             _("Choice key"),
             *(_("Choice (%(language)s)", language=lang) for lang in LANGUAGES),
+            _("Versions"),
         ]
         # i18n: name of a spreadsheet tab
-        sheet = self.sheet(_("codebook"), headers, [WIDE, NARROW, TEXT, TEXT, WIDE, WIDE, WIDE])
+        sheet = self.sheet(
+            _("codebook"), headers, [WIDE, NARROW, TEXT, TEXT, WIDE, WIDE, WIDE, TEXT]
+        )
+        history = _history(survey)
         row = 0
         for plan in question_plans(survey):
             row += 1
-            self.write(sheet, row, [plan.key, plan.type, *(plan.texts[lang] for lang in LANGUAGES)])
+            texts = [plan.texts[lang] for lang in LANGUAGES]
+            self.write(sheet, row, [plan.key, plan.type, *texts, "", "", "", history[plan.key]])
             for key, labels in plan.choices.items():
                 row += 1
                 self.write(
@@ -207,6 +216,21 @@ class _Sheets:
     def count(self, value):
         """A number stays a number; a hidden one reads "fewer than 11", translated."""
         return hidden_words(value) if isinstance(value, str) and value else value
+
+
+def _history(survey):
+    """Question key -> when its meaning changed ("changed in version 2; ..."), or ""."""
+    words = {
+        "added": lambda n: _("added in version %(n)s", n=n),
+        "changed": lambda n: _("changed in version %(n)s", n=n),
+        "removed": lambda n: _("removed in version %(n)s", n=n),
+    }
+    notes = {}
+    for version, changes in reversed(version_changes(survey)):
+        for kind, keys in (changes or {}).items():
+            for key in keys:
+                notes.setdefault(key, []).append(words[kind](version.number))
+    return defaultdict(str, {key: "; ".join(found) for key, found in notes.items()})
 
 
 def _statement_matches(item, filters):
