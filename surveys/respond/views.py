@@ -190,12 +190,9 @@ def _post_page(survey, draft, number):
     # A page that comes back after the answers were sent (a double tap, a
     # queued retry): the same answers are welcome, different ones are not.
     posted = raw_values(request.form, definition.section_questions(number - 1))
-    try:
-        if responding.check_replay(token, posted):
-            _forget(survey.slug)
-            return redirect(url_for(".thanks", slug=survey.slug))
-    except responding.SubmissionConflict:
-        return render_template("respond/conflict.html", definition=definition), 409
+    replayed = _replayed(survey, definition, token, posted)
+    if replayed is not None:
+        return replayed
     if draft is None:
         # The session was lost (cookie cleared or expired): keep what was typed.
         draft, session_token = responding.resume_draft(survey, token)
@@ -225,7 +222,7 @@ def _post_page(survey, draft, number):
 
 
 def _replayed(survey, definition, token, posted):
-    """The page for a submission another request stored first; None if there is none."""
+    """The page for answers already stored under ``token``; None if there are none."""
     try:
         if not responding.check_replay(token, posted):
             return None

@@ -11,6 +11,8 @@ dashboards and reports keep their numbers.
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sqlalchemy.orm import selectinload
+
 from ..definition.model import TEXT_TYPES
 from ..extensions import db
 from ..models import FocusGroup, FocusGroupVersion, Response, ThemeAssignment, ThemeRun
@@ -49,7 +51,12 @@ def _text_keys(version, cache):
 
 def _purge_responses(cutoff, report):
     cache, respondents = {}, set()
-    old = db.select(Response).filter(Response.submitted_on < cutoff).order_by(Response.id)
+    old = (
+        db.select(Response)
+        .filter(Response.submitted_on < cutoff)
+        .options(selectinload(Response.answers))  # not one query per response
+        .order_by(Response.id)
+    )
     for response in db.session.scalars(old):
         keys = _text_keys(response.version, cache)
         for answer in list(response.answers):
