@@ -7,15 +7,24 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from surveys.models import Answer, DownloadRecord, Response, ThemeRun
 from tests.conftest import Auth
 
-TODAY = datetime.now(UTC).date().isoformat()
+# File names carry the day: every test here runs on one fixed day, so a run
+# that crosses midnight cannot change the expected names.
+TODAY = "2026-06-15"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 INJECTION = '=HYPERLINK("http://evil.example/x","click")'
+
+
+@pytest.fixture(autouse=True)
+def fixed_day():
+    with time_machine.travel(f"{TODAY} 12:00:00+00:00", tick=True):
+        yield
 
 
 def demo(runner, count, seed=4, slug="safe-return"):
