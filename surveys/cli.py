@@ -228,7 +228,12 @@ analysis_cli = AppGroup("analysis", help="Themes across English and Spanish.")
 @analysis_cli.command("run")
 @click.argument("slug")
 @click.option("--questions", help="Comma-separated open question keys (default: all long ones).")
-@click.option("--themes", "n_themes", type=click.IntRange(2, 200), help="Number of themes.")
+@click.option(
+    "--themes",
+    "n_themes",
+    type=click.IntRange(2, 200),
+    help="Number of new themes, beside the survey's codebook themes (default: chosen).",
+)
 @click.option("--seed", default=0, show_default=True, type=int)
 def analysis_run_command(slug, questions, n_themes, seed):
     """Find themes in the survey's open answers and finalized focus-group notes."""
@@ -236,14 +241,8 @@ def analysis_run_command(slug, questions, n_themes, seed):
     chosen = [q.strip() for q in questions.split(",") if q.strip()] if questions else None
     run = themes.start_run(survey, questions=chosen, n_themes=n_themes, seed=seed)
     db.session.commit()
-    try:
-        themes.execute_run(run, survey)
-    except Exception:
-        db.session.rollback()
-        themes.fail_run(run.id)
-        db.session.commit()
-        raise
-    db.session.commit()
+    if not themes.run_safely(run, survey):
+        raise click.ClickException(f"run {run.id} failed; the log says why.")
     counts = run.counts
     click.echo(
         f"run {run.id}: {counts['documents']} texts ({counts['survey']} answers, "
@@ -257,8 +256,18 @@ def analysis_run_command(slug, questions, n_themes, seed):
             "English and Spanish were analysed untranslated: install Apertium "
             "(sudo apt-get install apertium apertium-eng-spa) and run again."
         )
+    _echo_themes(run)
+
+
+def _echo_themes(run):
+    """Each theme with its respondents, hidden as on the pages when fewer than MIN_CELL."""
+    totals = {t["theme"]: t["total"] for t in run.summary["themes"]}
+    click.echo(f"themes (respondents; counts under {run.summary['min_cell']} are hidden):")
     for theme in run.themes:
-        click.echo(f"  {theme.key:>3}  {theme.size:>6}  {theme.name('en')} / {theme.name('es')}")
+        click.echo(
+            f"  {theme.key:>3}  {totals.get(theme.key, ''):>13}  "
+            f"{theme.name('en')} / {theme.name('es')}"
+        )
 
 
 def _report_backup(check_file, path):

@@ -15,6 +15,11 @@ Environment variables (all optional in development):
 ``VOCES_PROXIES``
     How many reverse proxies (nginx, Caddy) stand in front; their
     ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are then trusted.
+``VOCES_TRANSLATION_CACHE``
+    The folder where theme runs keep machine translations (default
+    ``instance/translations``).
+``VOCES_ANALYSIS_STALE_MINUTES``
+    Minutes without progress after which a theme run is taken as dead.
 """
 
 import os
@@ -59,6 +64,11 @@ def from_environment(environ=os.environ):
         settings["SUBMIT_RATE_LIMIT"] = environ["VOCES_SUBMIT_RATE_LIMIT"]
     if environ.get("VOCES_PROXIES"):
         settings["PROXIES"] = int(environ["VOCES_PROXIES"])
+    if environ.get("VOCES_TRANSLATION_CACHE"):
+        settings["TRANSLATION_CACHE"] = environ["VOCES_TRANSLATION_CACHE"]
+    if environ.get("VOCES_ANALYSIS_STALE_MINUTES"):
+        minutes = float(environ["VOCES_ANALYSIS_STALE_MINUTES"])
+        settings["ANALYSIS_STALE_AFTER"] = timedelta(minutes=minutes)
     if environ.get("VOCES_ENV") == "production":
         settings["PRODUCTION"] = True
         # HTTPS only: the browser then refuses the cookie over plain HTTP or
@@ -122,6 +132,13 @@ class Config:
     MIN_CELL = 11
     # Runs started from the leads' page go to a background thread; pages poll.
     ANALYSIS_IN_BACKGROUND = True
+    # A run moves to a new stage every few seconds to minutes (100,000 answers
+    # take about a minute); one silent this long is taken as dead and failed.
+    ANALYSIS_STALE_AFTER = timedelta(minutes=30)
+    # Machine translations kept across runs; None: instance/translations.
+    TRANSLATION_CACHE = None
+    # The analysis reads English and Spanish untranslated when this is missing.
+    APERTIUM_COMMAND = "apertium"
 
     # A family may pause on a page; an expired token is recovered without
     # losing answers, so the standard hour is fine.

@@ -49,6 +49,8 @@ def app(database_url, tmp_path):
             "TESTING": True,
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": database_url,
+            # theme runs keep machine translations here, not in the instance folder
+            "TRANSLATION_CACHE": str(tmp_path / "translations"),
         }
     )
     app.test_client_class = FreshRequestClient

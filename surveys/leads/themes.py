@@ -12,13 +12,15 @@ from ..forms.codebook import build_codebook_form
 from ..forms.themes import ActionForm, MergeForm, MoveForm, RenameForm, theme_choices
 from ..i18n import current_language
 from ..models import ThemeAssignment
-from ..services import codebooks, survey_store, themes
+from ..services import codebooks, selection, survey_store, themes
 from .views import bp, survey_or_404
 
 PAGE_SIZE = 100
+NO_KEY = "(none)"  # how the summary writes a missing community or role
 STAGES = {
     "collecting": _l("collecting the texts"),
     "finding themes": _l("grouping the texts into themes"),
+    "applying edits": _l("applying your review edits"),
     "storing": _l("saving the results"),
 }
 
@@ -36,35 +38,59 @@ def _run_theme(survey, key):
     return run, theme
 
 
+def _review_forms(run, language):
+    """The rename and merge forms of each theme, filled with its current names."""
+    forms = {}
+    for theme in run.themes:
+        rename = RenameForm(
+            prefix=f"r{theme.key}",
+            formdata=None,
+            data={"name_en": theme.name("en"), "name_es": theme.name("es")},
+        )
+        merge = MergeForm(prefix=f"m{theme.key}", formdata=None)
+        merge.into.choices = theme_choices(run, language, exclude=theme.key)
+        forms[theme.key] = {"rename": rename, "merge": merge}
+    return forms
+
+
+def _breakdown_names(survey, language):
+    """Words for the keys of each per-theme breakdown (community, language, role, source)."""
+    role = selection.role_question(survey)
+    choices = role.choices if role else []
+    roles = {choice["key"]: role.choice_label(choice["key"], language) for choice in choices}
+    return {
+        "community": {c.slug: c.name(language) for c in survey.communities}
+        | {NO_KEY: _("No community given")},
+        "language": {"en": _("English"), "es": _("Spanish")},
+        "role": roles | {NO_KEY: _("Not given")},
+        "source": {"survey": _("Survey answers"), "focus_group": _("Focus groups")},
+    }
+
+
 @bp.get("/surveys/<slug>/themes")
 @roles_required("lead")
 def themes_page(slug):
     survey = survey_or_404(slug)
+    if themes.fail_stalled_runs(survey):
+        db.session.commit()
     latest = themes.latest_run(survey)
     finished = (
         latest if latest and latest.status == "done" else themes.latest_run(survey, finished=True)
     )
     language = current_language()
-    forms = {}
-    if finished:
-        for theme in finished.themes:
-            rename = RenameForm(
-                prefix=f"r{theme.key}",
-                formdata=None,
-                data={"name_en": theme.name("en"), "name_es": theme.name("es")},
-            )
-            merge = MergeForm(prefix=f"m{theme.key}", formdata=None)
-            merge.into.choices = theme_choices(finished, language, exclude=theme.key)
-            forms[theme.key] = {"rename": rename, "merge": merge}
     return render_template(
         "leads/themes.html",
         survey=survey,
         latest=latest,
         run=finished,
-        forms=forms,
+        stages=STAGES,
+        stalled=themes.STALLED,
+        open_questions=_open_questions(survey),
+        forms=_review_forms(finished, language) if finished else {},
         action=ActionForm(),
         error=request.args.get("error"),
         communities={c.slug: c.name(language) for c in survey.communities},
+        breakdowns=_breakdown_names(survey, language),
         summary_themes={t["theme"]: t for t in (finished.summary or {}).get("themes", [])}
         if finished
         else {},
@@ -77,6 +103,7 @@ def run_themes(slug):
     survey = survey_or_404(slug)
     if not ActionForm().validate_on_submit():
         abort(400)
+    themes.fail_stalled_runs(survey)
     latest = themes.latest_run(survey)
     allowed = {q.key for q in _open_questions(survey)}
     chosen = [key for key in request.form.getlist("questions") if key in allowed] or None
@@ -86,8 +113,8 @@ def run_themes(slug):
         if current_app.config["ANALYSIS_IN_BACKGROUND"]:
             themes.run_in_background(current_app._get_current_object(), run.id, survey.id)
         else:
-            themes.execute_run(run, survey)
-            db.session.commit()
+            themes.run_safely(run, survey)
+    db.session.commit()
     return redirect(url_for(".themes_page", slug=slug))
 
 

@@ -36,6 +36,11 @@ class ThemeRun(db.Model):
     started_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
     finished_at: Mapped[datetime | None]
+    # When the run last moved to a new stage, and which process ("host:pid")
+    # carries it out: a run that stops advancing, or whose process is gone,
+    # is marked failed so that leads can start another.
+    progressed_at: Mapped[datetime | None]
+    worker: Mapped[str | None] = mapped_column(String(128))
 
     themes: Mapped[list["RunTheme"]] = relationship(
         back_populates="run", cascade="all, delete-orphan", order_by="RunTheme.position"

@@ -32,6 +32,16 @@ def codebook_for(survey):
     return codebook
 
 
+def codebook_of(survey):
+    """The codebook a run uses: the leads' edited one, else the bundled one;
+    None when there are no themes. Only reads, so a run takes no write lock."""
+    from ..analysis import Codebook
+
+    stored = db.session.scalar(db.select(ThemeCodebook.themes).filter_by(survey_id=survey.id))
+    themes = bundled_themes(survey.slug) if stored is None else stored
+    return Codebook.from_dict({"name": survey.slug, "themes": themes}) if themes else None
+
+
 def save_themes(codebook, rows):
     """Replace the themes with ``rows`` in order; known keys stay, new rows get one."""
     known = {theme["key"] for theme in codebook.themes}

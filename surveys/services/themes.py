@@ -7,20 +7,27 @@ and stores the whole run with its suppressed summary.
 """
 
 import logging
+import os
+import socket
+import threading
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
+from functools import partial
 
 from flask import current_app
 
+from .. import analysis
 from ..analysis.result import NON_ANSWER, Document, Quote, Theme, ThemeResult
 from ..analysis.summary import summarize
 from ..extensions import db
 from ..models import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeEdit, ThemeRun
+from . import codebooks
 from .analysis_texts import focus_group_statements, survey_open_answers
 
 log = logging.getLogger(__name__)
 MATCH_THRESHOLD = 0.5  # share of shared texts for a new theme to inherit an old key
 QUOTES = 3
+STALLED = "stalled"  # the error of a run that stopped advancing
 
 
 class ReviewError(ValueError):
@@ -44,6 +51,20 @@ def latest_run(survey, finished=False):
     return db.session.scalar(query.order_by(ThemeRun.id.desc()).limit(1))
 
 
+def translation_cache():
+    """The folder of the translation cache: each answer is translated once, across runs."""
+    folder = current_app.config.get("TRANSLATION_CACHE")
+    return folder or os.path.join(current_app.instance_path, "translations")
+
+
+def app_translator():
+    """Apertium with the on-disk cache when installed; otherwise none, and the run says so."""
+    command = current_app.config["APERTIUM_COMMAND"]
+    if not analysis.ApertiumTranslator.available(command):
+        return analysis.NullTranslator()
+    return analysis.ApertiumTranslator(cache_dir=translation_cache(), command=command)
+
+
 def start_run(survey, user=None, questions=None, n_themes=None, seed=0):
     run = ThemeRun(
         survey_id=survey.id,
@@ -51,36 +72,68 @@ def start_run(survey, user=None, questions=None, n_themes=None, seed=0):
         stage="collecting",
         parameters={"questions": questions or [], "themes": n_themes, "seed": seed},
         started_by=user.id if user else None,
+        progressed_at=_now(),
+        worker=_worker(),
     )
     db.session.add(run)
     db.session.flush()
     return run
 
 
+def _worker():
+    return f"{socket.gethostname()}:{os.getpid()}"[:128]
+
+
+def advance(run, stage):
+    """Move a run to its next stage in a short transaction of its own, so
+    that other sessions see the progress and no lock outlasts the stage change."""
+    run.stage, run.progressed_at = stage, _now()
+    db.session.commit()
+
+
 def execute_run(run, survey, finder=None):
-    """Carry out a started run and store its results; the caller commits.
+    """Carry out a started run and store its results, committing as it goes.
 
+    A run lasts from seconds to minutes while families keep answering, so it
+    never keeps a write transaction open across the analysis: each stage
+    change is committed at once, the analysis computes with no transaction
+    open, and the results are written in one last transaction.
     ``finder`` is the analysis function (``find_themes`` by default), a
-    parameter so that tests can count calls.
+    parameter so that tests can count or pause its calls.
     """
-    from ..analysis import find_themes
-
-    finder = finder or find_themes
-    params = run.parameters
+    finder = finder or analysis.find_themes
+    params = dict(run.parameters)
     documents = collect_documents(survey, params.get("questions") or None)
-    run.stage = "finding themes"
-    db.session.flush()
-    result = finder(documents, n_themes=params.get("themes"), random_state=params.get("seed", 0))
+    analyse = partial(finder, random_state=params.get("seed", 0), translator=app_translator())
+    codebook = codebooks.codebook_of(survey)
+    advance(run, "finding themes")
+    result = analyse(documents, n_themes=params.get("themes"), codebook=codebook)
     state = State.from_result(documents, result)
-    previous = latest_run(survey, finished=True)
-    state.adopt_keys(previous_labels(previous), next_key(survey))
-    for edit in edits_of(survey):
-        state.apply(edit.kind, edit.payload, finder, params.get("seed", 0))
-    run.stage = "storing"
+    previous = previous_labels(latest_run(survey, finished=True))
+    first_free, edits = next_key(survey), [(e.kind, e.payload) for e in edits_of(survey)]
+    advance(run, "applying edits")
+    state.adopt_keys(previous, first_free)
+    state.replay(edits, analyse)
+    advance(run, "storing")
     store(run, state)
     run.status, run.stage, run.finished_at = "done", "done", _now()
-    db.session.flush()
+    db.session.commit()
     return run
+
+
+def run_safely(run, survey, finder=None):
+    """``execute_run``; if it fails, the run is marked failed (and the error
+    logged) so that pages say so instead of waiting. True when it is done."""
+    run_id = run.id
+    try:
+        execute_run(run, survey, finder)
+    except Exception:
+        log.exception("theme run %s failed", run_id)
+        db.session.rollback()
+        fail_run(run_id)
+        db.session.commit()
+        return False
+    return True
 
 
 def fail_run(run_id, reason="error"):
@@ -91,22 +144,50 @@ def fail_run(run_id, reason="error"):
         db.session.flush()
 
 
+def fail_stalled_runs(survey):
+    """Mark failed the survey's runs that stopped advancing, or whose process
+    on this machine is gone (a worker restarted, a command interrupted).
+
+    A run advances at every stage, so one silent for longer than
+    ``ANALYSIS_STALE_AFTER`` is taken as dead. Returns the runs marked.
+    """
+    limit = _now() - current_app.config["ANALYSIS_STALE_AFTER"]
+    running = db.session.scalars(
+        db.select(ThemeRun).filter_by(survey_id=survey.id, status="running")
+    ).all()
+    stalled = [
+        run
+        for run in running
+        if (run.progressed_at or run.started_at) < limit or _worker_gone(run.worker)
+    ]
+    for run in stalled:
+        fail_run(run.id, STALLED)
+    return stalled
+
+
+def _worker_gone(worker):
+    """True when ``worker`` ("host:pid") ran on this machine and its process no longer exists."""
+    host, _sep, pid = (worker or "").rpartition(":")
+    if host != socket.gethostname() or not pid.isdigit() or int(pid) <= 0:
+        return False
+    try:
+        os.kill(int(pid), 0)  # signal 0 only asks whether the process exists
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # it exists, under another user
+        return False
+    return False
+
+
 def run_in_background(app, run_id, survey_id):
     """Carry out a started run in a thread, with its own session; pages poll its stage."""
-    import threading
 
     def work():
         with app.app_context():
             from ..models import Survey
 
             try:
-                execute_run(db.session.get(ThemeRun, run_id), db.session.get(Survey, survey_id))
-                db.session.commit()
-            except Exception:
-                log.exception("theme run %s failed", run_id)
-                db.session.rollback()
-                fail_run(run_id)
-                db.session.commit()
+                run_safely(db.session.get(ThemeRun, run_id), db.session.get(Survey, survey_id))
             finally:
                 db.session.remove()
 
@@ -156,6 +237,7 @@ class State:
     translated: bool = False
     warnings: list[str] = field(default_factory=list)
     not_useful: set[int] = field(default_factory=set)
+    stale: set[int] = field(default_factory=set)  # themes to quote again
 
     @classmethod
     def from_result(cls, documents, result):
@@ -199,8 +281,18 @@ class State:
         }
         self.labels = {doc: mapping.get(t, NON_ANSWER) for doc, t in self.labels.items()}
 
-    def apply(self, kind, payload, finder, seed):
-        """Replay one review edit; edits about themes that no longer exist are skipped."""
+    def replay(self, edits, analyse):
+        """Apply the leads' edits ``[(kind, payload)]`` in order, then quote again
+        the themes whose quotes no longer fit."""
+        for kind, payload in edits:
+            self.apply(kind, payload, analyse)
+        self.requote(analyse)
+
+    def apply(self, kind, payload, analyse):
+        """Apply one review edit; edits about themes that no longer exist are skipped.
+
+        ``analyse(documents, n_themes=k)`` is the analysis, used to split.
+        """
         if kind == "rename" and payload["key"] in self.themes:
             self.themes[payload["key"]].names = dict(payload["names"])
         elif kind == "not_useful" and payload["key"] in self.themes:
@@ -211,6 +303,7 @@ class State:
             for doc in self.members(payload["key"]):
                 self.labels[doc] = payload["into"]
             del self.themes[payload["key"]]
+            self.stale.add(payload["into"])  # its centre moved: quote it afresh
         elif (
             kind == "move"
             and payload["document_id"] in self.labels
@@ -218,17 +311,17 @@ class State:
         ):
             self.labels[payload["document_id"]] = payload["to"]
         elif kind == "split":
-            self._split(payload["key"], payload["into"], finder, seed)
+            self._split(payload["key"], payload["into"], analyse)
         self._refresh()
 
-    def _split(self, key, new_keys, finder, seed):
+    def _split(self, key, new_keys, analyse):
         """Split ``key``; on a later run, whatever theme inherited the split keys instead."""
         sources = [k for k in (key, *new_keys) if k in self.themes]
         members = set().union(*(self.members(k) for k in sources))
         docs = [d for d in self.documents if d.id in members]
         if len(docs) < 2:
             return
-        sub = finder(docs, n_themes=len(new_keys), random_state=seed)
+        sub = analyse(docs, n_themes=len(new_keys))
         themes = [t for t in sub.themes if t.id != NON_ANSWER][: len(new_keys)]
         mapping = {t.id: k for t, k in zip(themes, new_keys, strict=False)}
         for doc in members:
@@ -241,26 +334,35 @@ class State:
             self.themes.pop(extra, None)
 
     def _refresh(self):
-        """Sizes and quotes after documents moved between themes."""
-        by_id = {d.id: d for d in self.documents}
+        """Sizes after texts moved; quotes that left their theme are dropped,
+        and a theme whose quotes no longer fit is marked to be quoted again."""
+        members = {}
+        for doc, key in self.labels.items():
+            members.setdefault(key, set()).add(doc)
         for key, theme in self.themes.items():
-            members = self.members(key)
-            theme.size = len(members)
-            quotes = [q for q in theme.quotes if q.id in members]
-            for doc_id in sorted(members):
-                if len(quotes) >= QUOTES:
-                    break
-                if doc_id not in {q.id for q in quotes}:
-                    doc = by_id[doc_id]
-                    quotes.append(
-                        Quote(
-                            id=doc.id,
-                            text=doc.text,
-                            lang=self.languages.get(doc.id, doc.lang or "en"),
-                            gloss=self.glosses.get(doc.id),
-                        )
-                    )
-            theme.quotes = quotes
+            mine = members.get(key, set())
+            theme.size = len(mine)
+            theme.quotes = [q for q in theme.quotes if q.id in mine]
+            if not self._quotes_fit(theme, mine):
+                self.stale.add(key)
+
+    def _quotes_fit(self, theme, members):
+        """Enough quotes, and one in each language the theme holds."""
+        held = {self.languages.get(doc) for doc in members}
+        quoted = {quote.lang for quote in theme.quotes}
+        return len(theme.quotes) >= min(QUOTES, len(members)) and (len(held) < 2 or held <= quoted)
+
+    def requote(self, analyse):
+        """Pick the quotes of the themes marked stale again, as the analysis
+        picks them: nearest the theme's centre, one per language when it holds both."""
+        for key in sorted(self.stale & set(self.themes)):
+            docs = [
+                replace(d, lang=self.languages.get(d.id, d.lang))
+                for d in self.documents
+                if self.labels.get(d.id) == key
+            ]
+            self.themes[key].quotes = representative_quotes(docs, analyse)
+        self.stale.clear()
 
     def result(self):
         return ThemeResult(
@@ -275,6 +377,14 @@ class State:
 
     def ordered_themes(self):
         return sorted(self.themes.values(), key=lambda t: (t.id in self.not_useful, -t.size, t.id))
+
+
+def representative_quotes(documents, analyse):
+    """The quotes the analysis picks for ``documents`` taken as one theme."""
+    if not documents:
+        return []
+    themes = [t for t in analyse(documents, n_themes=1).themes if t.id != NON_ANSWER]
+    return list(max(themes, key=lambda t: t.size).quotes) if themes else []
 
 
 def store(run, state):
@@ -372,8 +482,6 @@ def load_state(run):
 
 def review(survey, user, kind, payload, finder=None):
     """Record a lead's edit and apply it to the latest run at once."""
-    from ..analysis import find_themes
-
     if kind not in EDIT_KINDS:
         raise ReviewError(kind)
     run = latest_run(survey, finished=True)
@@ -384,12 +492,17 @@ def review(survey, user, kind, payload, finder=None):
         payload = {**payload, "into": [first, first + 1]}
     state = load_state(run)
     _check(kind, payload, state)
+    analyse = partial(
+        finder or analysis.find_themes,
+        random_state=run.parameters.get("seed", 0),
+        translator=app_translator(),
+    )
+    state.replay([(kind, payload)], analyse)
     db.session.add(
         ThemeEdit(
             survey_id=survey.id, kind=kind, payload=payload, created_by=user.id if user else None
         )
     )
-    state.apply(kind, payload, finder or find_themes, run.parameters.get("seed", 0))
     store(run, state)
     return run
 
