@@ -464,6 +464,25 @@ def test_notes_sent_when_both_session_and_token_expired_are_carried_to_login(
     assert notes_fields(restored)["quote"] == "We walk in the dark."
 
 
+def test_a_rate_limited_login_keeps_the_carried_notes(client, survey, make_user, auth):
+    user = make_user("facilitator")
+    auth.login(user)
+    group_id = create_session(auth, survey)
+    token = auth.csrf(f"/facilitate/{group_id}")
+    auth.logout()
+    page = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+    )
+
+    for _ in range(5):  # one login above already counts: the fifth try here is refused
+        page = log_in_from(client, page, user, password="not the password")
+
+    assert page.status_code == 429
+    assert "Too many tries" in page.get_data(as_text=True)
+    assert "Tired but hopeful." in visible_text(page.get_data(as_text=True))
+    assert carried_login_form(page)[1]  # still carried, to log in after a minute
+
+
 @pytest.mark.parametrize(
     ("headers", "carried"),
     [

@@ -45,7 +45,11 @@ STAFF_MARK = "required_roles"
 
 
 def roles_required(*roles):
-    """Let in only logged-in staff with one of ``roles``."""
+    """Let in only logged-in staff with one of ``roles``.
+
+    Anonymous visitors are sent to the login page; a POST to a view marked
+    ``keeps_typed_text`` gets the login form with its text instead (resume.py).
+    """
 
     def decorator(view):
         @wraps(view)
