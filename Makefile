@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test lint format translations extract-messages setup install catalogs db bench clean apertium chromium lighthouse bench-browser pdf-libraries
+.PHONY: run serve test check-package lint format translations extract-messages setup install catalogs db bench clean apertium chromium lighthouse bench-browser pdf-libraries
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -19,6 +19,11 @@ serve: setup
 
 test: install catalogs apertium chromium pdf-libraries
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Build a wheel, install it into a fresh environment and serve the Spanish
+# survey from outside the source tree (tests/test_packaging.py; no index is used).
+check-package: install
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_packaging.py
 
 lint: install
 	$(VENV)/bin/ruff check .

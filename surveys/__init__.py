@@ -68,6 +68,7 @@ def register_access(app):
     login_manager.user_loader(access.load_user)
     # No address or user-agent fingerprint in the session: see privacy.py.
     login_manager.session_protection = None
+    login_manager._session_identifier_generator = access.no_identifier
     login_manager.login_view = "auth.login"
     app.before_request(access.enforce_session_limits)
     app.after_request(access.no_store_for_staff)

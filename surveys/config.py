@@ -23,7 +23,6 @@ Environment variables (all optional in development):
 """
 
 import os
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -32,13 +31,14 @@ DEV_SECRET_KEY = "dev-only-not-secret"
 
 
 def resource_dir(name):
-    """Find ``templates/`` or ``translations/``, which sit beside the package.
+    """Find ``templates/``, ``static/``, ``translations/`` or ``migrations/``.
 
-    A source checkout keeps them next to ``surveys/``; an installed wheel puts
-    them under ``<prefix>/share/voces/``.
+    A source checkout (or editable install) keeps them beside ``surveys/``; a
+    wheel carries copies in ``surveys/_resources/`` (see setup.py), looked at
+    first so that a stray ``site-packages/templates`` cannot stand in for them.
     """
-    candidates = [PACKAGE_DIR.parent / name, Path(sys.prefix) / "share" / "voces" / name]
-    return next((path for path in candidates if path.is_dir()), candidates[0])
+    packaged, beside = PACKAGE_DIR / "_resources" / name, PACKAGE_DIR.parent / name
+    return packaged if packaged.is_dir() else beside
 
 
 def database_url(url):

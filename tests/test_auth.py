@@ -1,5 +1,7 @@
 """Staff accounts and login: creation, passwords, rate limits, sessions and timeouts."""
 
+import hashlib
+import json
 import logging
 import re
 
@@ -10,7 +12,17 @@ from surveys import create_app
 from surveys.extensions import db as app_db
 from surveys.models import PasswordLink, User
 from surveys.services import accounts
-from tests.conftest import PASSWORD, csrf_token
+from tests.conftest import PASSWORD, Auth, csrf_token
+
+
+def session_of(app, client):
+    """The staff session cookie's contents, as the app reads them (signed, not encrypted)."""
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def sent_to_login(response):
+    return response.status_code == 302 and response.headers["Location"].startswith("/login")
 
 
 def link_token(output):
@@ -29,8 +41,19 @@ def set_password(client, token, password, confirm=None):
     )
 
 
-def test_no_account_exists_after_migration(db):
-    assert db.session.scalars(db.select(User)).all() == []
+def test_no_account_exists_after_migration(tmp_path):
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'new.sqlite'}"}
+    )
+
+    result = app.test_cli_runner().invoke(args=["db", "upgrade"])
+
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        assert "users" in app_db.inspect(app_db.engine).get_table_names()
+        count = app_db.session.scalar(app_db.select(app_db.func.count()).select_from(User))
+        app_db.engine.dispose()
+    assert count == 0
 
 
 def test_cli_creates_an_account_with_a_one_time_link(runner, client, db, auth):
@@ -148,17 +171,58 @@ def test_the_sixth_rapid_attempt_is_refused(make_user, auth):
     assert "Too many tries" in sixth.get_data(as_text=True)
 
 
-def test_session_changes_at_login(client, make_user, auth):
+def test_failing_on_purpose_elsewhere_does_not_lock_the_owner_out(app, make_user):
+    user = make_user("lead")
+    attacker, owner = Auth(app.test_client()), Auth(app.test_client())
+    attacker.client.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+    owner.client.environ_base["REMOTE_ADDR"] = "192.0.2.20"
+    statuses = []
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        for _minute in range(5):  # 5 a minute, the most one address may try
+            statuses += [attacker.login(user, "wrong password!").status_code for _ in range(5)]
+            traveller.shift(61)
+        # From that address, this account gets 20 tries an hour, whatever the minute.
+        assert statuses == [200] * 20 + [429] * 5
+        assert attacker.login(user).status_code == 429
+
+        assert owner.login(user).headers["Location"] == "/staff"
+
+
+def test_session_changes_at_login(app, client, make_user, auth):
     user = make_user("lead")
     client.get("/login")
-    before = client.get_cookie("voces").value
+    anonymous = session_of(app, client)
+    # An attacker who fixed this browser's cookie chose its values.
+    fixed = app.session_interface.get_signing_serializer(app).dumps(
+        {**anonymous, "fixed_by": "attacker", "_user_id": "nobody"}
+    )
+    client.set_cookie("voces", fixed)
 
-    auth.login(user)
-    after = client.get_cookie("voces").value
+    assert auth.login(user).headers["Location"] == "/staff"
+    after = session_of(app, client)
 
-    assert before != after
-    client.set_cookie("voces", before)
-    assert client.get("/staff").headers["Location"].startswith("/login")
+    assert "fixed_by" not in after
+    assert after["_user_id"] != "nobody"
+    assert after.get("csrf_token") != anonymous["csrf_token"]  # the pre-login identifier
+    client.set_cookie("voces", fixed)
+    assert sent_to_login(client.get("/staff"))
+
+
+def test_the_session_cookie_holds_no_address_or_device(app, client, make_user):
+    """Flask-Login would store a SHA-512 of address and user agent, which gives the address back."""
+    address, agent = "203.0.113.77", "SentinelBrowser/9.9 (sentinel-device)"
+    client.environ_base.update(REMOTE_ADDR=address, HTTP_USER_AGENT=agent)
+    Auth(client).login(make_user("facilitator"))
+    assert not sent_to_login(client.get("/staff"))
+
+    stored = session_of(app, client)
+
+    assert "_id" not in stored
+    fingerprint = hashlib.sha512(f"{address}|{agent}".encode()).hexdigest()
+    raw = json.dumps(stored) + client.get_cookie("voces").value
+    for secret in (address, agent, "SentinelBrowser", fingerprint, fingerprint[:16]):
+        assert secret not in raw
+    assert set(stored) <= {"_user_id", "_fresh", "login_at", "seen_at", "csrf_token", "lang"}
 
 
 def test_logout_is_a_post_and_the_old_cookie_is_useless(client, make_user, auth):
@@ -174,27 +238,46 @@ def test_logout_is_a_post_and_the_old_cookie_is_useless(client, make_user, auth)
     assert page.request.path == "/login"
 
 
-def test_idle_timeout_after_30_minutes(client, make_user, auth):
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [
+        ("en", "logged out after 30 minutes without activity"),
+        ("es", "después de 30 minutos sin actividad"),
+    ],
+)
+def test_idle_timeout_after_30_minutes(client, make_user, auth, lang, reason):
     user = make_user("lead")
     with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
-        auth.login(user)
+        auth.login(user, lang=lang)
         traveller.shift(29 * 60)
         assert client.get("/staff").status_code == 302  # still in: goes to the role's home
-        assert not client.get("/staff").headers["Location"].startswith("/login")
+        assert not sent_to_login(client.get("/staff"))
         traveller.shift(31 * 60)
         page = client.get("/staff", follow_redirects=True)
     assert page.request.path == "/login"
-    assert "without activity" in page.get_data(as_text=True)
+    assert reason in page.get_data(as_text=True)
+    assert "12 hours" not in page.get_data(as_text=True)
+    assert "12 horas" not in page.get_data(as_text=True)
 
 
-def test_absolute_timeout_after_12_hours_even_when_active(client, make_user, auth):
+@pytest.mark.parametrize(
+    ("lang", "reason"),
+    [("en", "at most 12 hours after login"), ("es", "dura como máximo 12 horas")],
+)
+def test_absolute_timeout_after_12_hours_even_when_active(client, make_user, auth, lang, reason):
     user = make_user("lead")
     with time_machine.travel("2026-11-23 08:00", tick=False) as traveller:
-        auth.login(user)
-        for _ in range(25):  # active every 29 minutes for 12 hours and more
-            traveller.shift(29 * 60)
-            client.get("/staff")
-        assert client.get("/staff").headers["Location"].startswith("/login")
+        auth.login(user, lang=lang)
+        for _ in range(35):  # active every 20 minutes, to 11 h 40
+            traveller.shift(20 * 60)
+            assert not sent_to_login(client.get("/staff"))
+        traveller.shift(10 * 60)
+        assert not sent_to_login(client.get("/staff"))  # 11 h 50: still in
+        traveller.shift(20 * 60)
+        assert sent_to_login(client.get("/staff"))  # 12 h 10
+        page = client.get("/login")
+    assert reason in page.get_data(as_text=True)
+    assert "without activity" not in page.get_data(as_text=True)
 
 
 def test_disabling_an_account_ends_its_sessions_at_once(app, client, db, make_user, auth):
@@ -242,11 +325,56 @@ def test_admin_disables_an_account_in_the_browser(app, db, make_user, auth):
     assert other_client.get("/staff").headers["Location"].startswith("/login")
 
 
-def test_staff_pages_are_not_stored(client, make_user, auth):
-    auth.login(make_user("admin"))
+def real_values(runner, db, survey, facilitator):
+    """Real ids for every URL argument of a staff page, by (endpoint, argument) or argument."""
+    from surveys.models import ThemeRun
+    from tests.test_focus_groups import finalize_by_service, session_by_service
 
-    assert client.get("/admin/users").headers["Cache-Control"] == "no-store"
-    assert client.get("/login").headers["Cache-Control"] == "no-store"
+    group = session_by_service(db, survey, facilitator, parents=3)
+    finalize_by_service(db, group, facilitator, observations="Read by the lead.")
+    for args in (["surveys", "demo", survey.slug, "--responses", "40", "--seed", "1"],
+                 ["analysis", "run", survey.slug, "--seed", "1"]):  # fmt: skip
+        assert runner.invoke(args=args).exit_code == 0
+    run = db.session.scalars(db.select(ThemeRun)).one()
+    first_question = survey.current.definition["sections"][0]["questions"][0]["key"]
+    return {
+        "slug": survey.slug,
+        "group_id": group.id,
+        "number": 1,
+        "index": 0,
+        ("leads.question", "key"): first_question,
+        ("leads.theme_texts", "key"): run.themes[0].key,
+        ("leads.export", "fmt"): "yaml",
+        ("leads.download_report", "fmt"): "json",
+        ("leads.download_responses", "fmt"): "csv",
+    }
+
+
+def test_staff_pages_are_not_stored(app, runner, db, survey, make_user):
+    """Every staff page, opened by its role with real ids, tells browsers not to keep it."""
+    from surveys.auth.access import PUBLIC_ENDPOINTS, STAFF_MARK
+
+    users = {role: make_user(role) for role in ("admin", "lead", "facilitator")}
+    clients = {role: Auth(app.test_client()) for role in users}
+    for role, auth in clients.items():
+        auth.login(users[role])
+    values = real_values(runner, db, survey, users["facilitator"])
+    opened = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint in PUBLIC_ENDPOINTS:
+            continue
+        role = getattr(app.view_functions[rule.endpoint], STAFF_MARK)[0]
+        args = {
+            name: values.get((rule.endpoint, name), values.get(name)) for name in rule.arguments
+        }
+        url = rule.build(args)[1]
+        page = clients[role].client.get(url)
+        expected = 302 if rule.endpoint == "auth.home" else 200  # /staff sends on to a home page
+        assert page.status_code == expected, (url, page.status_code)
+        assert page.headers["Cache-Control"] == "no-store", url
+        opened.append(url)
+    assert len(opened) >= 25
+    assert clients["admin"].client.get("/login").headers["Cache-Control"] == "no-store"
 
 
 def test_open_redirects_after_login_are_ignored(client, make_user, auth):
@@ -264,11 +392,31 @@ def test_production_cookie_is_secure_and_host_prefixed(monkeypatch, tmp_path):
     monkeypatch.setenv("VOCES_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", "k" * 64)
     app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite'}"})
+    with app.app_context():
+        app_db.create_all()
+        _user, token = accounts.create_user("lead@example.org", "lead")
+        accounts.set_password(accounts.find_password_link(token), PASSWORD)
+        app_db.session.commit()
+        app_db.session.remove()
+    client = app.test_client()
+    page = client.get("/login", base_url="https://voces.example.org").get_data(as_text=True)
 
-    assert app.config["SESSION_COOKIE_NAME"] == "__Host-voces"
-    assert app.config["SESSION_COOKIE_SECURE"] is True
-    assert app.config["SESSION_COOKIE_HTTPONLY"] is True
-    assert app.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+    logged_in = client.post(
+        "/login",
+        base_url="https://voces.example.org",
+        headers={"Referer": "https://voces.example.org/login"},  # checked over HTTPS
+        data={"csrf_token": csrf_token(page), "email": "lead@example.org", "password": PASSWORD},
+    )
+
+    assert logged_in.headers["Location"] == "/staff"
+    cookies = [c for c in logged_in.headers.getlist("Set-Cookie") if "=" in c]
+    assert len(cookies) == 1
+    name, *attributes = (part.strip() for part in cookies[0].split(";"))
+    assert name.startswith("__Host-voces=")
+    assert {"Secure", "HttpOnly", "SameSite=Lax", "Path=/"} <= set(attributes)
+    assert not any(a.lower().startswith("domain") for a in attributes)
+    with app.app_context():
+        app_db.engine.dispose()
 
 
 def test_the_chosen_language_survives_login_and_logout(client, make_user, auth):

@@ -1,17 +1,20 @@
 """Focus groups: sessions, versioned notes, who sees what, the guide, texts for analysis."""
 
+import json
 from datetime import date
 
 import pytest
+import time_machine
 from bs4 import BeautifulSoup
 from sqlalchemy.exc import IntegrityError
+from werkzeug.datastructures import MultiDict
 
 from surveys.analysis.language import detect_language
 from surveys.analysis.redact import mask_personal_details
 from surveys.analysis.segment import split_statements
 from surveys.models import FocusGroup, FocusGroupVersion
 from surveys.services import analysis_texts, focus_groups, guides
-from tests.conftest import Auth, visible_text
+from tests.conftest import PASSWORD, Auth, csrf_token, visible_text
 
 NEW = "/facilitate/new"
 
@@ -306,6 +309,253 @@ def test_finalizing_makes_the_session_read_only(client, db, survey, facilitator,
     assert "Changed" in visible_text(again.get_data(as_text=True))  # shown, to copy
     db.session.refresh(group)
     assert len(group.versions) == 1 and group.latest.notes == {"learning": "Final words"}
+
+
+# Notes that outlive the session ───────────────────────────────────────────
+
+# What a browser sends with a form posted from a Voces page.
+SAME_ORIGIN = {"Sec-Fetch-Site": "same-origin"}
+TYPED = {
+    "action": "save",
+    "note__health_safety": "A nurse every day.\r\nLights at the bus stop.",
+    "quotes-0-text": "We walk in the dark.",
+    "quotes-0-role": "parent",
+    "quotes-0-prompt": "health_safety",
+    "observations": "Tired but hopeful.",
+}
+
+
+def carried_login_form(response):
+    """The login form of a page, with the hidden fields a browser would send back."""
+    form = soup(response).find("input", attrs={"name": "password"}).find_parent("form")
+    hidden = [(i["name"], i.get("value", "")) for i in form.find_all("input", type="hidden")]
+    return form.get("action"), hidden
+
+
+def log_in_from(client, response, user, password=PASSWORD):
+    action, hidden = carried_login_form(response)
+    data = MultiDict([*hidden, ("email", user.email), ("password", password)])
+    return client.post(action, data=data, headers=SAME_ORIGIN)
+
+
+def notes_fields(response):
+    page = soup(response)
+    # A browser drops the newline that opens a textarea's content.
+    note = page.find("textarea", attrs={"name": "note__health_safety"}).text
+    return {
+        "health_safety": note.removeprefix("\r\n"),
+        "quote": page.find("textarea", attrs={"name": "quotes-0-text"}).text.strip(),
+        "role": page.find("select", attrs={"name": "quotes-0-role"}).find(selected=True)["value"],
+        "observations": page.find("textarea", attrs={"name": "observations"}).text.strip(),
+    }
+
+
+def session_text(app, client):
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value
+    return json.dumps(app.session_interface.get_signing_serializer(app).loads(cookie))
+
+
+def test_typing_keeps_the_session_alive_and_the_form_token_fresh(
+    client, db, survey, make_user, auth
+):
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        auth.login(make_user("facilitator"))
+        group_id = create_session(auth, survey)
+        token = auth.csrf(f"/facilitate/{group_id}")
+        for _ in range(4):  # unsaved.js while typing: a keep-alive now and then
+            traveller.shift(20 * 60)
+            alive = client.post("/staff/keep-alive", headers={"X-CSRFToken": token})
+            assert alive.status_code == 200
+            assert alive.headers["Cache-Control"] == "no-store"
+            token = alive.json["csrf_token"]
+        assert client.post("/staff/keep-alive").status_code == 400  # CSRF-protected
+        traveller.shift(20 * 60)  # 100 minutes after the page was opened
+        saved = client.post(f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token})
+
+    assert saved.status_code == 302 and saved.headers["Location"].endswith("?saved=1")
+    assert (
+        db.session.get(FocusGroup, group_id)
+        .latest.notes["health_safety"]
+        .startswith("A nurse every day.")
+    )
+
+
+def test_notes_sent_after_the_session_ended_come_back_after_login(
+    app, client, db, survey, make_user, auth
+):
+    user = make_user("facilitator")
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        auth.login(user)
+        group_id = create_session(auth, survey)
+        token = auth.csrf(f"/facilitate/{group_id}")
+        traveller.shift(45 * 60)  # no JavaScript: nothing counted the typing
+        asked = client.post(
+            f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+        )
+
+        text = visible_text(asked.get_data(as_text=True))
+        assert asked.status_code == 401
+        assert "30 minutes without activity" in text and "not saved yet" in text
+        assert "Tired but hopeful." in text  # shown, to copy if the login fails
+        assert db.session.get(FocusGroup, group_id).versions == []
+        assert "Tired" not in session_text(app, client)  # kept in the page only
+        action, hidden = carried_login_form(asked)
+        assert action.startswith("/login?next=") and "csrf_token" in dict(hidden)
+        assert not any(name == "typed-csrf_token" for name, _ in hidden)
+
+        refused = log_in_from(client, asked, user, password="not the password")
+        assert refused.status_code == 200 and "Tired but hopeful." in refused.get_data(as_text=True)
+        restored = log_in_from(client, refused, user)
+        assert restored.status_code == 200
+        assert "not saved yet" in visible_text(restored.get_data(as_text=True))
+        assert notes_fields(restored) == {
+            "health_safety": "A nurse every day.\r\nLights at the bus stop.",
+            "quote": "We walk in the dark.",
+            "role": "parent",
+            "observations": "Tired but hopeful.",
+        }
+        assert db.session.get(FocusGroup, group_id).versions == []
+        saved = client.post(
+            f"/facilitate/{group_id}",
+            data={**TYPED, "csrf_token": csrf_token(restored.get_data(as_text=True))},
+        )
+
+    assert saved.status_code == 302
+    assert db.session.get(FocusGroup, group_id).latest.observations == "Tired but hopeful."
+
+
+def test_notes_with_a_failed_csrf_check_are_shown_again(client, db, survey, make_user, auth):
+    auth.login(make_user("facilitator"))
+    group_id = create_session(auth, survey)
+
+    again = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": "stale"}, headers=SAME_ORIGIN
+    )
+
+    assert again.status_code == 400
+    assert "not saved yet" in visible_text(again.get_data(as_text=True))
+    assert notes_fields(again)["observations"] == "Tired but hopeful."
+    assert db.session.get(FocusGroup, group_id).versions == []
+    fresh = csrf_token(again.get_data(as_text=True))
+    saved = client.post(f"/facilitate/{group_id}", data={**TYPED, "csrf_token": fresh})
+    assert saved.status_code == 302
+
+
+def test_notes_sent_when_both_session_and_token_expired_are_carried_to_login(
+    client, db, survey, make_user, auth
+):
+    user = make_user("facilitator")
+    with time_machine.travel("2026-11-23 09:00", tick=False) as traveller:
+        auth.login(user)
+        group_id = create_session(auth, survey)
+        token = auth.csrf(f"/facilitate/{group_id}")
+        traveller.shift(90 * 60)  # past the token's hour too
+        asked = client.post(
+            f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+        )
+        assert asked.status_code == 401
+        assert "30 minutes without activity" in visible_text(asked.get_data(as_text=True))
+        traveller.shift(2 * 3600)  # the login page itself stayed open too long
+        stale = log_in_from(client, asked, user)
+        assert stale.status_code == 400 and "open for a long time" in stale.get_data(as_text=True)
+        restored = log_in_from(client, stale, user)
+
+    assert restored.status_code == 200
+    assert notes_fields(restored)["quote"] == "We walk in the dark."
+
+
+def test_a_rate_limited_login_keeps_the_carried_notes(client, survey, make_user, auth):
+    user = make_user("facilitator")
+    auth.login(user)
+    group_id = create_session(auth, survey)
+    token = auth.csrf(f"/facilitate/{group_id}")
+    auth.logout()
+    page = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+    )
+
+    for _ in range(5):  # one login above already counts: the fifth try here is refused
+        page = log_in_from(client, page, user, password="not the password")
+
+    assert page.status_code == 429
+    assert "Too many tries" in page.get_data(as_text=True)
+    assert "Tired but hopeful." in visible_text(page.get_data(as_text=True))
+    assert carried_login_form(page)[1]  # still carried, to log in after a minute
+
+
+@pytest.mark.parametrize(
+    ("headers", "carried"),
+    [
+        (SAME_ORIGIN, True),
+        ({"Origin": "http://localhost"}, True),  # a browser without Sec-Fetch-Site
+        ({"Sec-Fetch-Site": "cross-site"}, False),
+        ({"Origin": "https://elsewhere.example"}, False),
+        ({}, False),
+    ],
+)
+def test_only_notes_posted_from_voces_are_carried(
+    client, survey, make_user, auth, headers, carried
+):
+    """Another site must not plant text in a facilitator's notes form."""
+    auth.login(make_user("facilitator"))
+    group_id = create_session(auth, survey)
+    token = auth.csrf(f"/facilitate/{group_id}")
+    auth.logout()
+
+    posted = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=headers
+    )
+
+    if carried:
+        assert posted.status_code == 401
+        assert "Tired but hopeful." in posted.get_data(as_text=True)
+    else:
+        assert posted.status_code in (302, 400)
+        assert "Tired but hopeful." not in posted.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("role", "status"), [("facilitator", 404), ("lead", 403)])
+def test_carried_notes_open_only_for_a_facilitator_of_that_session(
+    client, db, survey, make_user, auth, role, status
+):
+    owner = make_user("facilitator")
+    auth.login(owner)
+    group_id = create_session(auth, survey)
+    save_notes(auth, group_id, note__learning="Saved by the owner only.")
+    token = auth.csrf(f"/facilitate/{group_id}")
+    auth.logout()
+    asked = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+    )
+
+    other = log_in_from(client, asked, make_user(role))  # someone else at the same laptop
+
+    assert other.status_code == status
+    assert "Saved by the owner only." not in other.get_data(as_text=True)
+    assert len(db.session.get(FocusGroup, group_id).versions) == 1
+
+
+def test_carried_notes_of_a_session_finalized_meanwhile_are_shown_to_copy(
+    app, client, db, survey, make_user, auth
+):
+    owner, colleague = make_user("facilitator"), make_user("facilitator")
+    auth.login(owner)
+    group_id = create_session(auth, survey)
+    group = db.session.get(FocusGroup, group_id)
+    focus_groups.add_facilitator(group, colleague)
+    db.session.commit()
+    token = auth.csrf(f"/facilitate/{group_id}")
+    auth.logout()
+    asked = client.post(
+        f"/facilitate/{group_id}", data={**TYPED, "csrf_token": token}, headers=SAME_ORIGIN
+    )
+    finalize_by_service(db, group, colleague, observations="Finalized by a colleague.")
+
+    restored = log_in_from(client, asked, owner)
+
+    assert restored.status_code == 409
+    assert "Tired but hopeful." in visible_text(restored.get_data(as_text=True))
+    assert db.session.get(FocusGroup, group_id).latest.observations == "Finalized by a colleague."
 
 
 # Who may see a session ────────────────────────────────────────────────────

@@ -3,7 +3,7 @@
 import re
 
 from surveys.services import accounts
-from tests.conftest import Auth, csrf_token
+from tests.conftest import PASSWORD, Auth, csrf_token
 from tests.test_focus_groups import create_session, new_session_data, save_notes
 from tests.test_i18n import assert_all_spanish, english_fragments
 
@@ -69,7 +69,8 @@ def test_every_staff_page_in_spanish_has_no_english(app, db, survey, make_user):
     collect(pages, "download log (empty)", admin.client.get("/admin/downloads"))
 
     facilitator = Auth(app.test_client())
-    facilitator.login(make_user("facilitator"), lang="es")
+    facilitator_user = make_user("facilitator")
+    facilitator.login(facilitator_user, lang="es")
     collect(pages, "my focus groups (empty)", facilitator.client.get("/facilitate/"))
     collect(pages, "new focus group", facilitator.client.get("/facilitate/new"))
     collect(
@@ -85,6 +86,25 @@ def test_every_staff_page_in_spanish_has_no_english(app, db, survey, make_user):
     save_notes(facilitator, group_id, observations="Las familias hablaron del internet.")
     collect(pages, "notes saved", facilitator.client.get(f"/facilitate/{group_id}?saved=1"))
     collect(pages, "versions", facilitator.client.get(f"/facilitate/{group_id}/versions"))
+    ended = Auth(app.test_client())  # notes sent from a browser whose session has ended
+    ended.client.environ_base["REMOTE_ADDR"] = "192.0.2.30"  # its own login rate limit
+    token = csrf_token(ended.client.get("/login?lang=es").get_data(as_text=True))
+    typed = {"csrf_token": token, "action": "save", "observations": "Hablaron del autobús."}
+    same_origin = {"Sec-Fetch-Site": "same-origin"}
+    asked = ended.client.post(f"/facilitate/{group_id}", data=typed, headers=same_origin)
+    collect(pages, "login keeping the notes", asked)
+    carried = re.findall(r'name="(typed-[^"]+)" value="([^"]*)"', pages[-1][1])
+    collect(
+        pages,
+        "notes restored",
+        ended.client.post(
+            re.search(r'action="([^"]+)"', pages[-1][1]).group(1).replace("&amp;", "&"),
+            data=dict(carried)
+            | {"csrf_token": token, "email": facilitator_user.email, "password": PASSWORD},
+            headers=same_origin,
+        ),
+    )
+    assert "Hablaron del autobús." in pages[-1][1] and "Guardar borrador" in pages[-1][1]
     collect(pages, "version", facilitator.client.get(f"/facilitate/{group_id}/versions/1"))
     collect(
         pages, "co-facilitators", facilitator.client.get(f"/facilitate/{group_id}/facilitators")

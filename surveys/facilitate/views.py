@@ -7,9 +7,11 @@ other session answers 404 at every URL, as if it did not exist.
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 
-from ..auth.access import roles_required
+from ..auth.access import csrf_failed, roles_required
+from ..auth.resume import keeps_typed_text
 from ..extensions import db
 from ..forms.focus_groups import (
     LABELS,
@@ -21,6 +23,8 @@ from ..i18n import current_language
 from ..services import focus_groups, survey_store
 
 bp = Blueprint("facilitate", __name__, url_prefix="/facilitate")
+# Notes posted with an expired CSRF token are shown again, not lost.
+bp.register_error_handler(CSRFError, csrf_failed)
 
 
 @bp.context_processor
@@ -70,8 +74,28 @@ def new():
     return render_template("facilitate/new.html", form=form, refusal=refusal), status
 
 
+def _typed_text(posted):
+    fields = [name for name in posted if name.startswith("note__") or name.endswith("-text")]
+    texts = [posted[name].strip() for name in [*fields, "observations"] if name in posted]
+    return [text for text in texts if text]
+
+
+def _restore_notes(typed, group_id):
+    """The notes page with text typed before the session ended, not yet saved."""
+    group = _my_group(group_id)
+    if group.is_final:
+        return _render_final(group, unsaved=_typed_text(typed), status=409)
+    prompts = focus_groups.notes_prompts(group)
+    form = build_notes_form(prompts, current_language(), group.latest, formdata=typed)
+    # Rendered from the login page too, outside this blueprint's context processor.
+    return render_template(
+        "facilitate/notes.html", group=group, form=form, restored=True, labels=LABELS
+    )
+
+
 @bp.route("/<int:group_id>", methods=["GET", "POST"])
 @roles_required("facilitator")
+@keeps_typed_text(restore=_restore_notes, texts=_typed_text)
 def notes(group_id):
     group = _my_group(group_id)
     if group.is_final and request.method == "POST":
@@ -112,16 +136,10 @@ def notes(group_id):
     ), status
 
 
-def _typed_text(posted):
-    fields = [name for name in posted if name.startswith("note__") or name.endswith("-text")]
-    texts = [posted[name].strip() for name in [*fields, "observations"] if name in posted]
-    return [text for text in texts if text]
-
-
 def _render_final(group, unsaved=(), status=200):
     reading = focus_groups.reading(group.latest, current_language())
     return render_template(
-        "facilitate/final.html", group=group, reading=reading, unsaved=unsaved
+        "facilitate/final.html", group=group, reading=reading, unsaved=unsaved, labels=LABELS
     ), status
 
 

@@ -252,8 +252,11 @@ def note_field(key):
     return f"note__{key}"
 
 
-def build_notes_form(prompts, language, version=None):
-    """Notes for each prompt, the quotes so far plus a few empty rows, observations."""
+def build_notes_form(prompts, language, version=None, formdata=None):
+    """Notes for each prompt, the quotes so far plus a few empty rows, observations.
+
+    ``formdata`` restores text typed earlier instead of the request's own form.
+    """
     rows = len(version.quotes if version else []) + EMPTY_QUOTE_ROWS
 
     class Notes(NotesForm):
@@ -266,7 +269,7 @@ def build_notes_form(prompts, language, version=None):
             render_kw={"rows": 8},
         )
         setattr(Notes, note_field(prompt["key"]), field)
-    form = Notes(data=_notes_initial(version))
+    form = Notes(data=_notes_initial(version), **({"formdata": formdata} if formdata else {}))
     form.prompt_keys = [prompt["key"] for prompt in prompts]
     choices = [SelectChoice("", _("The whole conversation"))]
     choices += [
