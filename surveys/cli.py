@@ -66,8 +66,12 @@ def load_command(files):
         definitions = [load_file(path) for path in paths]
     except DefinitionError as error:
         raise click.ClickException("\n" + error.report()) from None
-    for data in definitions:
-        survey, changed = survey_store.load_definition(data)
+    try:
+        loaded = [survey_store.load_definition(data) for data in definitions]
+    except survey_store.MeaningChanged as error:
+        db.session.rollback()
+        raise click.ClickException("\n" + error.report()) from None
+    for survey, changed in loaded:
         state = f"version {survey.current.number}" + (" (new)" if changed else " (unchanged)")
         click.echo(f"{survey.slug}: {state}")
     db.session.commit()

@@ -157,13 +157,17 @@ def test_a_lead_builds_previews_publishes_edits_and_closes(app, client, lead, db
     english = visible_text(client.get(f"{builder.home}/preview/2?in=en").get_data(as_text=True))
     assert "What do you need?" in english and "Anything." in english
 
+    link = f"{app.config['PUBLIC_URL']}/s/family"
+    draft_page = client.get(builder.home).get_data(as_text=True)
+    assert link not in draft_page and "<svg" not in draft_page  # no links for a draft
+
     published = builder.post("/publish")
     assert published.status_code == 302
     survey = builder.survey(db)
     assert survey.status == "open" and [v.number for v in survey.versions] == [1]
-    page = builder.text()
-    assert "http://localhost/s/family" in page or "/s/family" in page
-    assert "<svg" in client.get(builder.home).get_data(as_text=True)
+    page = client.get(builder.home).get_data(as_text=True)
+    assert f'<a href="{link}">{link}</a>' in page
+    assert "<svg" in page
 
     family = Respondent(app.test_client(), "family")  # the family's own phone
     family.start(lang="es")
@@ -208,8 +212,18 @@ def test_publishing_waits_for_every_translation(client, lead, db):
 
     assert refused.status_code == 422
     text = visible_text(refused.get_data(as_text=True))
-    assert "sections[1].questions[1].text.es: the text in this language is missing" in text
+    assert "sections[1]" not in text
+    assert (
+        "Page 2, question 2 (more), question text in Spanish: the text in this language is "
+        "missing" in text
+    )
     assert builder.survey(db).status == "draft"
+    client.get("/leads/surveys?lang=es")
+    spanish = builder.text()
+    assert (
+        "Página 2, pregunta 2 (more), texto de la pregunta en español: falta el texto en este "
+        "idioma" in spanish
+    )
 
 
 def test_a_single_language_survey_publishes_in_english_only(client, lead, db):
@@ -402,3 +416,242 @@ def test_every_question_type_can_be_added(client, lead, db):
     assert kinds["helps"]["other"] is True
     assert kinds["helps"]["show_if"] == {"question": "role", "one_of": ["parent", "student"]}
     assert builder.post("/publish").status_code == 302
+
+
+def _settings_with(**texts):
+    data = {
+        "languages": "en es",
+        "title_en": "Family survey",
+        "title_es": "Encuesta para familias",
+        "intro_en": "Five minutes.",
+        "intro_es": "Cinco minutos.",
+        "consent_en": "Your answers are anonymous.",
+        "consent_es": "Sus respuestas son anónimas.",
+        "thank_you_en": "",
+        "thank_you_es": "",
+    }
+    return data | texts
+
+
+def _page_with(**texts):
+    return {
+        "title_en": "Page",
+        "title_es": "Página",
+        "description_en": "",
+        "description_es": "",
+    } | (texts)
+
+
+def _kids_with(**fields):
+    return question_data(
+        key="kids", type="number", en="How many children?", es="¿Cuántos hijos?", **fields
+    )
+
+
+# Every builder form, with one of its texts asking what Voces never asks.
+GUARDED_EDITS = {
+    "survey title": ("/settings", "/settings", _settings_with(title_es="Lugar de nacimiento")),
+    "introduction": ("/settings", "/settings", _settings_with(intro_en="Where were you born?")),
+    "consent": ("/settings", "/settings", _settings_with(consent_es="¿Es usted ciudadano?")),
+    "thank-you": (
+        "/settings",
+        "/settings",
+        _settings_with(thank_you_en="Thanks! Your SSN, please.", thank_you_es="¡Gracias!"),
+    ),
+    "new page title": ("/sections", None, _page_with(title_en="Place of birth")),
+    "page description": (
+        "/sections/0",
+        "/sections/0",
+        _page_with(description_en="Your A-number", description_es="Su número A"),
+    ),
+    "help": (
+        "/questions/kids",
+        "/questions/kids",
+        _kids_with(help_en="At school", help_es="¿En qué país nacieron sus hijos?"),
+    ),
+    "message": (
+        "/questions/kids",
+        "/questions/kids",
+        _kids_with(message_en="Are you a US citizen?", message_es="Del 1 al 10."),
+    ),
+    "choice label": (
+        "/questions/role",
+        "/questions/role",
+        question_data(
+            key="role",
+            type="single_choice",
+            en="Who is answering?",
+            es="¿Quién contesta?",
+            choices=[("parent", "A parent", "Madre o padre"), ("papers", "Green card", "Papeles")],
+        ),
+    ),
+    "rating end label": (
+        "/sections/1/questions/new",
+        "/sections/1/questions/new",
+        question_data(
+            key="trust",
+            type="rating",
+            en="Trust?",
+            es="¿Confianza?",
+            scale_min="1",
+            scale_max="5",
+            min_label_en="Low",
+            min_label_es="Número de seguro social",
+            max_label_en="High",
+            max_label_es="Mucha",
+        ),
+    ),
+    "community name": (
+        "/communities",
+        "/communities",
+        {"rows-0-slug": "north", "rows-0-name_en": "Visa holders", "rows-0-name_es": "Norte"},
+    ),
+}
+
+
+@pytest.mark.parametrize("edit", list(GUARDED_EDITS))
+def test_the_guard_refuses_every_text_in_every_builder_edit(client, lead, db, edit):
+    builder = build_two_language_survey(client)
+    before = builder.survey(db).draft
+    path, page, data = GUARDED_EDITS[edit]
+
+    refused = builder.post(path, data, url=f"{builder.home}{page}" if page else None)
+
+    assert refused.status_code == 422
+    assert "California Education Code 234.7" in visible_text(refused.get_data(as_text=True))
+    assert builder.survey(db).draft == before
+
+
+def test_the_guard_explains_a_refused_consent_in_spanish(client, lead, db):
+    builder = build_two_language_survey(client)
+    client.get("/leads/surveys?lang=es")
+
+    refused = builder.post(
+        "/settings",
+        _settings_with(consent_es="¿Nació usted en los Estados Unidos?"),
+        url=f"{builder.home}/settings",
+    )
+
+    assert refused.status_code == 422
+    text = visible_text(refused.get_data(as_text=True))
+    assert "Consentimiento en español: " in text
+    assert "Código de Educación de California" in text
+
+
+def test_a_promise_never_to_ask_is_welcome_in_the_consent(client, lead, db):
+    builder = build_two_language_survey(client)
+
+    saved = builder.post(
+        "/settings",
+        _settings_with(
+            consent_en="We never ask about immigration status.",
+            consent_es="Nunca le preguntamos su estatus migratorio.",
+        ),
+        url=f"{builder.home}/settings",
+    )
+
+    assert saved.status_code == 302
+    assert (
+        builder.survey(db).draft["consent"]["es"] == "Nunca le preguntamos su estatus migratorio."
+    )
+
+
+def test_a_published_question_keeps_its_type(client, lead, db):
+    builder = build_two_language_survey(client)
+    assert builder.post("/publish").status_code == 302
+    before = builder.survey(db).draft
+
+    refused = builder.edit_question(
+        "role",
+        key="role",
+        type="multiple_choice",
+        en="Who is answering?",
+        es="¿Quién contesta?",
+        choices=[("parent", "A parent", "Madre o padre"), ("student", "A student", "Estudiante")],
+    )
+
+    assert refused.status_code == 422
+    text = visible_text(refused.get_data(as_text=True))
+    assert "Page 1, question 1 (role), type: this question was published as “One choice”" in text
+    assert "add a new question with a new key (for example role_2)" in text
+    assert builder.survey(db).draft == before
+
+    # Deleting it and adding it again under the same key is the same change.
+    assert builder.post("/questions/kids/delete").status_code == 302
+    assert builder.post("/questions/role/delete").status_code == 302
+    again = builder.question(0, key="role", type="short_text", en="Who?", es="¿Quién?")
+    assert again.status_code == 422
+    client.get("/leads/surveys?lang=es")
+    spanish = builder.question(0, key="role", type="short_text", en="Who?", es="¿Quién?")
+    assert "se publicó como “Una opción”" in visible_text(spanish.get_data(as_text=True))
+    # A new key is the way.
+    assert (
+        builder.question(0, key="role_2", type="short_text", en="Who?", es="¿Quién?").status_code
+        == 302
+    )
+
+
+def test_a_draft_never_published_may_change_a_type(client, lead, db):
+    builder = build_two_language_survey(client)
+
+    changed = builder.edit_question(
+        "need", key="need", type="short_text", en="What do you need?", es="¿Qué necesita?"
+    )
+
+    assert changed.status_code == 302
+    assert builder.survey(db).draft["sections"][1]["questions"][0]["type"] == "short_text"
+
+
+def test_a_refused_move_names_the_question_in_words(client, lead, db):
+    builder = build_two_language_survey(client)
+
+    refused = builder.post("/questions/kids/move", {"direction": "up"})
+
+    text = visible_text(refused.get_data(as_text=True))
+    assert "Page 1, question 1 (kids), condition: must be the key of an earlier question" in text
+
+
+def test_preview_shows_questions_that_depend_on_earlier_pages(client, lead, db):
+    builder = build_two_language_survey(client)
+    added = builder.question(
+        1,
+        key="school_work",
+        type="yes_no",
+        en="Does your child get homework help?",
+        es="¿Su hijo recibe ayuda con las tareas?",
+        show_if_question="role",
+        show_if_test="equals",
+        show_if_value="parent",
+    )
+    assert added.status_code == 302
+
+    english = visible_text(client.get(f"{builder.home}/preview/2?in=en").get_data(as_text=True))
+    spanish = visible_text(client.get(f"{builder.home}/preview/2?in=es").get_data(as_text=True))
+
+    assert "Does your child get homework help?" in english
+    assert "Preview: shown only when the answer to “Who is answering?” is: A parent." in english
+    assert "¿Su hijo recibe ayuda con las tareas?" in spanish
+    assert (
+        "Vista previa: se muestra solo cuando la respuesta a “¿Quién contesta?” es: Madre o padre."
+        in spanish
+    )
+
+
+def test_a_non_utf8_definition_upload_is_refused_in_the_leads_language(client, lead, db):
+    from io import BytesIO
+
+    client.get("/leads/surveys?lang=es")
+    page = client.get("/leads/surveys").get_data(as_text=True)
+    response = client.post(
+        "/leads/surveys/import",
+        data={
+            "csrf_token": csrf_token(page),
+            "file": (BytesIO("slug: café\n".encode("latin-1")), "encuesta.yaml"),
+        },
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 422
+    text = visible_text(response.get_data(as_text=True))
+    assert "(archivo): el archivo no es texto UTF-8" in text
+    assert db.session.scalar(db.select(db.func.count(Survey.id))) == 0

@@ -3,6 +3,8 @@
 import copy
 import json
 
+import pytest
+
 from surveys.models import Response, Survey
 from tests.conftest import BUNDLED
 
@@ -76,10 +78,17 @@ def test_links_for_an_unknown_survey_is_a_clear_error(runner, db):
 
 
 def test_status_closes_and_reopens(runner, client, survey):
-    runner.invoke(args=["surveys", "status", "safe-return", "closed"])
+    closed = runner.invoke(args=["surveys", "status", "safe-return", "closed"])
+    assert closed.exit_code == 0 and closed.output == "safe-return: closed\n"
     assert client.get("/s/safe-return").status_code == 410
-    runner.invoke(args=["surveys", "status", "safe-return", "open"])
+    opened = runner.invoke(args=["surveys", "status", "safe-return", "open"])
+    assert opened.exit_code == 0 and opened.output == "safe-return: open\n"
     assert client.get("/s/safe-return").status_code == 200
+
+
+def test_status_of_an_unknown_survey_exits_1(runner, db):
+    result = runner.invoke(args=["surveys", "status", "nope", "closed"])
+    assert result.exit_code == 1 and "No survey with the slug 'nope'" in result.output
 
 
 def demo_summary(db):
@@ -180,3 +189,80 @@ def test_import_prints_problems_and_exits_1(runner, db, tmp_path, tiny_definitio
     assert result.exit_code == 1
     assert "title.es: the text in this language is missing" in result.output
     assert db.session.scalar(db.select(db.func.count(Survey.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "words"),
+    [
+        ("missing.yaml", None, "cannot read the file: No such file or directory"),
+        ("missing.json", None, "cannot read the file: No such file or directory"),
+        ("latin.yaml", "slug: tiny\ntitle: {en: Café}\n".encode("latin-1"), "not UTF-8"),
+        ("latin.json", '{"slug": "tiny", "title": {"en": "Café"}}'.encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_import_of_a_missing_or_non_utf8_file_is_a_clear_refusal(
+    runner, db, tmp_path, name, content, words
+):
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+
+    result = runner.invoke(args=["surveys", "import", str(path)])
+
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "Traceback" not in result.output
+    assert f"{path}: (file): " in result.output and words in result.output
+    assert db.session.scalar(db.select(db.func.count(Survey.id))) == 0
+
+
+def test_load_refuses_a_file_that_changes_a_published_question_type(
+    runner, db, survey, tmp_path, bundled_definition
+):
+    changed = copy.deepcopy(bundled_definition)
+    grade = changed["sections"][0]["questions"][1]
+    assert grade["key"] == "grade_band" and grade["type"] == "single_choice"
+    grade["type"] = "multiple_choice"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "load", str(path)])
+
+    assert result.exit_code == 1
+    assert "sections[0].questions[1].type: this question was published as “One choice”" in (
+        result.output
+    )
+    assert "add a new question with a new key (for example grade_band_2)" in result.output
+    db.session.expire_all()
+    assert [v.number for v in survey.versions] == [1]
+
+
+def test_load_lets_a_short_text_become_a_long_one(
+    runner, db, make_survey, tiny_definition, tmp_path
+):
+    tiny_definition["sections"][1]["questions"][0]["type"] = "short_text"
+    make_survey(tiny_definition)
+    tiny_definition["sections"][1]["questions"][0]["type"] = "long_text"
+    path = tmp_path / "tiny.json"
+    path.write_text(json.dumps(tiny_definition), encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "load", str(path)])
+
+    assert result.exit_code == 0 and "tiny: version 2 (new)" in result.output
+
+
+def test_importing_a_changed_copy_never_touches_the_published_survey(
+    runner, db, survey, tmp_path, bundled_definition
+):
+    """Import always makes a new draft, so it cannot change a published question."""
+    changed = copy.deepcopy(bundled_definition)
+    changed["sections"][0]["questions"][1]["type"] = "multiple_choice"
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps(changed), encoding="utf-8")
+
+    result = runner.invoke(args=["surveys", "import", str(path)])
+
+    assert result.exit_code == 0 and result.output == "safe-return-2\n"
+    db.session.expire_all()
+    assert [v.number for v in survey.versions] == [1]
+    assert survey.current.definition == bundled_definition

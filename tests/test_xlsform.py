@@ -5,13 +5,20 @@ project); they are read in place, never copied into this repository.
 """
 
 import copy
+import io
 import random
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from surveys.definition import normalize, parse_text, validate
+from surveys.definition.guard import forbidden_phrase
+from surveys.definition.model import QUESTION_TYPES
 from surveys.models import Community, Survey, SurveyVersion
+from surveys.services.transfer import export_definition
 from surveys.xlsform import XLSFormError, read_xlsform
 from surveys.xlsform.exporter import write_xlsform
 
@@ -32,14 +39,27 @@ needs_examples = pytest.mark.skipif(
 # What each example must give: the questions it imports as, or the words the
 # refusal must contain (the sheet, row, column and the unsupported feature).
 IMPORTED = {
-    "allow_comment_rows_test": [("farmer_name", "short_text")],
-    "choice_name_same_as_select_name": [("zone", "single_choice")],
-    "extra_columns": [("a", "short_text")],
-    "extra_sheet_names": [("test", "short_text")],
-    "style_settings": [("your_name", "short_text"), ("your_age", "number")],
-    "text_and_integer": [("your_name", "short_text"), ("your_age", "number")],
-    "utf_csv": [("burger_toppings", "short_text")],
-    "yes_or_no_question": [("good_day", "single_choice")],
+    "allow_comment_rows_test": [("farmer_name", "short_text", "First and last name of farmer")],
+    "choice_name_same_as_select_name": [("zone", "single_choice", "Zone", [("zone", "Zone")])],
+    "extra_columns": [("a", "short_text", "A")],
+    "extra_sheet_names": [("test", "short_text", "test")],
+    "style_settings": [
+        ("your_name", "short_text", "What is your name?"),
+        ("your_age", "number", "How many years old are you?"),
+    ],
+    "text_and_integer": [
+        ("your_name", "short_text", "What is your name?"),
+        ("your_age", "number", "How many years old are you?"),
+    ],
+    "utf_csv": [("burger_toppings", "short_text", "…what toppings do you prefer on your 🍔s?")],
+    "yes_or_no_question": [
+        (
+            "good_day",
+            "single_choice",
+            "have you had a good day today?",
+            [("yes", "yes"), ("no", "no")],
+        )
+    ],
 }
 REFUSED = {
     "attribute_columns_test": "sheet survey, row 15, column type: repeats are not supported",
@@ -78,6 +98,14 @@ def survey_count(db):
     return db.session.scalar(db.select(db.func.count(Survey.id)))
 
 
+def _imported(question):
+    """A question as the IMPORTED table writes it: key, type, English text, choices."""
+    found = (question["key"], question["type"], question["text"]["en"])
+    if "choices" in question:
+        found += ([(c["key"], c["label"]["en"]) for c in question["choices"]],)
+    return found
+
+
 @needs_examples
 def test_every_example_is_known():
     stems = {Path(name).stem for name in example_files()}
@@ -96,10 +124,9 @@ def test_example_imports_or_is_refused_by_name_and_leaves_nothing(name, runner, 
         survey = db.session.scalars(db.select(Survey)).one()
         assert result.output.strip() == survey.slug
         assert survey.status == "draft" and survey.versions == []
-        questions = [
-            (q["key"], q["type"]) for s in survey.draft["sections"] for q in s["questions"]
-        ]
-        assert questions == IMPORTED[stem]
+        assert [_imported(q) for s in survey.draft["sections"] for q in s["questions"]] == (
+            IMPORTED[stem]
+        )
         assert survey.draft["languages"] == ["en"]
     else:
         assert result.exit_code == 1
@@ -424,3 +451,352 @@ def test_plain_labels_belong_to_the_default_language(app, tmp_path):
     assert data["languages"] == ["es"]
     assert data["sections"][0]["questions"][0]["text"] == {"es": "Una palabra"}
     assert data["consent"]["es"].startswith("Participar es su decisión")
+
+
+# ---- round trips, property-based ------------------------------------------------------------
+
+# Any character a text may hold, and pieces that mean something to a
+# spreadsheet, an XPath expression, YAML or the importer.
+ODD_PIECES = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc", "Cn", "Zl", "Zp")) | (
+    st.sampled_from(["\n", "\t", "=", "'", '"', "${a}", "á", "ñ", "¿", "😀", " or ", "pulldata("])
+)
+
+
+def _plain(text):
+    return text == text.strip() and text and forbidden_phrase(text) is None
+
+
+ODD_TEXT = st.lists(ODD_PIECES, min_size=1, max_size=8).map("".join).map(str.strip).filter(_plain)
+# Texts that start with "=" must stay texts, never turn into spreadsheet formulas.
+TEXT = st.one_of(ODD_TEXT, ODD_TEXT.map(lambda t: f"={t}"), st.sampled_from(["=1+1", "'=x'"]))
+KEYS = st.from_regex(r"\A[a-z][a-z0-9_]{0,8}\Z")
+NUMBER = st.one_of(
+    st.integers(-(10**20), 10**20),
+    st.floats(allow_nan=False, allow_infinity=False, width=64),
+)
+
+
+@st.composite
+def texts_in(draw, languages):
+    return {language: draw(TEXT) for language in languages}
+
+
+@st.composite
+def choice_question(draw, kind, languages):
+    keys = draw(st.lists(KEYS.filter(lambda k: k != "other"), min_size=1, max_size=4, unique=True))
+    question = {
+        "type": kind,
+        "choices": [{"key": k, "label": draw(texts_in(languages))} for k in keys],
+    }
+    if kind == "multiple_choice" and draw(st.booleans()):
+        question["other"] = True
+    return question
+
+
+@st.composite
+def typed_question(draw, kind, languages):
+    if kind in ("single_choice", "multiple_choice"):
+        return draw(choice_question(kind, languages))
+    question = {"type": kind}
+    if kind == "rating":
+        low = draw(st.integers(-5, 5))
+        question["scale"] = {
+            "min": low,
+            "max": draw(st.integers(low + 1, low + 10)),
+            "min_label": draw(texts_in(languages)),
+            "max_label": draw(texts_in(languages)),
+        }
+    elif kind == "number":
+        bounds = sorted(draw(st.lists(NUMBER, min_size=2, max_size=2)))
+        for name, value in zip(("min", "max"), bounds, strict=True):
+            if draw(st.booleans()):
+                question[name] = value
+        if draw(st.booleans()):
+            question["decimals"] = True
+    elif kind in ("short_text", "long_text") and draw(st.booleans()):
+        question["max_length"] = draw(st.integers(1, 500 if kind == "short_text" else 5000))
+    return question
+
+
+def answers_to(question):
+    """What a condition on ``question`` may test for, or None when any text goes."""
+    kind = question["type"]
+    if kind in ("single_choice", "multiple_choice"):
+        keys = [c["key"] for c in question["choices"]]
+        return st.sampled_from(keys + (["other"] if question.get("other") else []))
+    if kind == "yes_no":
+        return st.sampled_from(["yes", "no"])
+    if kind == "rating":
+        points = range(question["scale"]["min"], question["scale"]["max"] + 1)
+        return st.sampled_from(points).flatmap(lambda n: st.sampled_from([n, str(n)]))
+    text = st.one_of(ODD_TEXT, st.sampled_from(["it's", 'say "hi"', " or ", "3", "= 2"]))
+    return st.one_of(text.filter(lambda t: not ("'" in t and '"' in t)), NUMBER)
+
+
+@st.composite
+def condition_on(draw, earlier):
+    target = draw(st.sampled_from(earlier))
+    test = draw(st.sampled_from(["equals", "one_of", "answered"]))
+    if test == "answered":
+        return {"question": target["key"], "answered": draw(st.booleans())}
+    values = answers_to(target)
+    if test == "equals":
+        return {"question": target["key"], "equals": draw(values)}
+    chosen = draw(st.lists(values, min_size=1, max_size=3, unique_by=repr))
+    return {"question": target["key"], "one_of": chosen}
+
+
+@st.composite
+def question_of(draw, key, languages, earlier):
+    kind = draw(st.sampled_from(QUESTION_TYPES))
+    question = {"key": key, **draw(typed_question(kind, languages))}
+    question["text"] = draw(texts_in(languages))
+    for name in ("help", "message"):
+        if draw(st.booleans()):
+            question[name] = draw(texts_in(languages))
+    required = draw(st.sampled_from([None, False] if kind == "note" else [None, False, True]))
+    if required is not None:
+        question["required"] = required
+    if earlier and draw(st.booleans()):
+        question["show_if"] = draw(condition_on(earlier))
+    return question
+
+
+@st.composite
+def definitions(draw):
+    languages = draw(st.sampled_from([None, ["en"], ["es"], ["en", "es"], ["es", "en"]]))
+    used = languages or ["en", "es"]
+    data = {"slug": draw(st.from_regex(r"\A[a-z0-9]{1,10}(-[a-z0-9]{1,10}){0,2}\Z"))}
+    if languages:
+        data["languages"] = languages
+    for name in ("title", "intro", "consent"):
+        data[name] = draw(texts_in(used))
+    if draw(st.booleans()):
+        data["thank_you"] = draw(texts_in(used))
+    slugs = draw(st.lists(st.from_regex(r"\A[a-z]{2,8}\Z"), max_size=2, unique=True))
+    if slugs:
+        data["communities"] = [{"slug": s, "name": draw(texts_in(used))} for s in slugs]
+    keys = iter(draw(st.lists(KEYS, min_size=12, max_size=12, unique=True)))
+    page_keys = draw(st.lists(st.sampled_from(["page_1", "page_2", "about"]), unique=True))
+    earlier, data["sections"] = [], []
+    for index in range(draw(st.integers(1, 3))):
+        section = {}
+        if index < len(page_keys) and draw(st.booleans()):
+            section["key"] = page_keys[index]
+        section["title"] = draw(texts_in(used))
+        if draw(st.booleans()):
+            section["description"] = draw(texts_in(used))
+        section["questions"] = []
+        for _ in range(draw(st.integers(1, 4))):
+            question = draw(question_of(next(keys), used, earlier))
+            section["questions"].append(question)
+            earlier.append(question)
+        data["sections"].append(section)
+    singles = [q["key"] for q in earlier if q["type"] == "single_choice"]
+    if singles and draw(st.booleans()):
+        data["role_question"] = draw(st.sampled_from(singles))
+    return data
+
+
+ROUND_TRIP = settings(
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+
+
+@ROUND_TRIP
+@given(data=definitions())
+def test_any_valid_definition_comes_back_exactly_from_every_format(app, data):
+    assert validate(data) == []  # the strategy makes valid definitions only
+    assert normalize(data) == data  # ... in the one way they are stored
+
+    workbook = export_definition(data, "xlsform")
+    assert read_xlsform("survey.xlsx", workbook) == data
+    for fmt in ("yaml", "json"):
+        text = export_definition(data, fmt).decode("utf-8")
+        assert parse_text(text, f"survey.{fmt}") == data
+
+
+@ROUND_TRIP
+@given(data=definitions())
+def test_an_exported_workbook_holds_no_formula(app, data):
+    book = openpyxl.load_workbook(io.BytesIO(export_definition(data, "xlsform")))
+    kinds = {cell.data_type for sheet in book for row in sheet.iter_rows() for cell in row}
+    assert "f" not in kinds
+
+
+# ---- round trips, the cases the review found ------------------------------------------------
+
+
+def test_a_one_of_with_one_answer_comes_back_as_it_was(app, tiny_definition):
+    kids = tiny_definition["sections"][0]["questions"][1]
+    kids["show_if"] = {"question": "role", "one_of": ["parent"]}
+
+    workbook = write_xlsform(tiny_definition)
+
+    assert read_xlsform("tiny.xlsx", workbook) == tiny_definition
+    rows = list(openpyxl.load_workbook(io.BytesIO(workbook))["survey"].iter_rows(values_only=True))
+    assert "${role} = 'parent' or ${role} = 'parent'" in [c for row in rows for c in row]
+
+
+def test_labels_starting_with_equals_stay_texts(app, tiny_definition):
+    role = tiny_definition["sections"][0]["questions"][0]
+    role["text"] = {"en": '=HYPERLINK("http://x")', "es": "=1+1"}
+    role["choices"][0]["label"]["en"] = "=SUM(A1:A9)"
+    tiny_definition["sections"][0]["questions"][1]["help"] = {"en": "=2", "es": "= dos"}
+
+    workbook = write_xlsform(tiny_definition)
+
+    book = openpyxl.load_workbook(io.BytesIO(workbook))
+    cells = [c for sheet in book for row in sheet.iter_rows() for c in row if c.value]
+    assert {c.data_type for c in cells} == {"s"}  # no formula, no number: texts only
+    assert read_xlsform("tiny.xlsx", workbook) == tiny_definition
+
+
+def test_a_page_keyed_page_1_keeps_its_key(app, tiny_definition):
+    tiny_definition["sections"][0]["key"] = "page_1"
+
+    assert read_xlsform("tiny.xlsx", write_xlsform(tiny_definition)) == tiny_definition
+    del tiny_definition["sections"][0]["key"]
+    assert read_xlsform("tiny.xlsx", write_xlsform(tiny_definition)) == tiny_definition
+
+
+def test_a_condition_value_with_or_and_quotes_comes_back(app, tiny_definition):
+    tiny_definition["sections"][1]["questions"].insert(
+        0, {"key": "word", "type": "short_text", "text": {"en": "Word?", "es": "¿Palabra?"}}
+    )
+    need = tiny_definition["sections"][1]["questions"][1]
+    need["show_if"] = {"question": "word", "one_of": ["rain or shine", "it's", 'say "hi"', 2.5]}
+
+    assert read_xlsform("tiny.xlsx", write_xlsform(tiny_definition)) == tiny_definition
+
+
+# ---- features outside the subset ------------------------------------------------------------
+
+SIMPLE = [
+    ["type", "name", "label"],
+    ["select_one colour", "colour", "Which colour?"],
+    ["text", "word", "One word"],
+    ["integer", "count", "How many?"],
+]
+COLOURS = [["list_name", "name", "label"], ["colour", "red", "Red"], ["colour", "blue", "Blue"]]
+
+
+def with_cell(row, column, value, survey=SIMPLE):
+    """SIMPLE with ``value`` in ``column`` of survey row ``row`` (2 is the first question)."""
+    rows = [list(r) for r in survey]
+    if column not in rows[0]:
+        rows[0].append(column)
+    index = rows[0].index(column)
+    for r in rows[1:]:
+        r.extend([""] * (len(rows[0]) - len(r)))
+    rows[row - 1][index] = value
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value", "words"),
+    [
+        (2, "appearance", "search('fruits')", "choices searched from an external file (search())"),
+        (2, "appearance", "minimal search('fruits')", "choices searched from an external file"),
+        (2, "appearance", "label", "the appearance 'label' is not supported"),
+        (2, "appearance", "list-nolabel", "the appearance 'list-nolabel' is not supported"),
+        (3, "appearance", "numbers", "the appearance 'numbers' is not supported"),
+        (2, "appearance", "image-map", "the appearance 'image-map' is not supported"),
+        (3, "appearance", "ex:org.example.App", "the appearance 'ex:org.example.app' is not"),
+        (3, "guidance_hint", "Ask slowly", "guidance hints are not supported"),
+        (3, "guidance_hint::English (en)", "Ask slowly", "guidance hints are not supported"),
+        (2, "parameters", "randomize=true", "parameters are supported on range questions only"),
+        (3, "parameters", "rows=3", "parameters are supported on range questions only"),
+        (2, "choice_filter", "${count} > 1", "choice filters (cascading selects) are not"),
+        (3, "default", "hello", "default answers are not supported"),
+        (3, "read_only", "yes", "read-only questions are not supported"),
+        (3, "readonly", "true()", "read-only questions are not supported"),
+        (3, "trigger", "${count}", "triggers are not supported"),
+        (3, "repeat_count", "3", "repeats are not supported"),
+        (3, "media::image", "word.png", "media are not supported"),
+        (3, "media::audio::English (en)", "word.mp3", "media are not supported"),
+        (3, "image", "word.png", "media are not supported"),
+        (3, "audio", "word.mp3", "media are not supported"),
+        (4, "calculation", "1 + 1", "calculations are not supported"),
+        (4, "calculation", "pulldata('a', 'b', 'c', 'd')", "pulldata() is not supported"),
+    ],
+)
+def test_features_outside_the_subset_are_refused_by_sheet_row_and_column(
+    app, tmp_path, row, column, value, words
+):
+    path = write_form(tmp_path / "form.xlsx", with_cell(row, column, value), COLOURS)
+
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(path)
+
+    assert f"sheet survey, row {row}, column {column}: {words}" in refused.value.report()
+
+
+def test_two_different_messages_for_one_question_are_refused(app, tmp_path):
+    rows = with_cell(4, "constraint", ". >= 1")
+    rows = with_cell(4, "constraint_message", "At least one", rows)
+    rows = with_cell(4, "required_message", "Please answer", rows)
+    path = write_form(tmp_path / "form.xlsx", rows, COLOURS)
+
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(path)
+
+    assert (
+        "sheet survey, row 4, column required_message: a required_message beside a different "
+        "constraint_message is not supported" in refused.value.report()
+    )
+
+
+@pytest.mark.parametrize(
+    ("row", "column", "value"),
+    [
+        (2, "appearance", "minimal"),
+        (2, "appearance", "likert"),
+        (2, "appearance", "quick horizontal-compact"),
+        (2, "appearance", "columns-3"),
+        (2, "appearance", "autocomplete"),
+        (4, "appearance", "thousands-sep"),
+        (3, "appearance", "w4"),
+        (3, "read_only", "no"),
+        (4, "required_message", "Please answer"),
+    ],
+)
+def test_presentation_only_columns_are_accepted(app, tmp_path, row, column, value):
+    path = write_form(tmp_path / "form.xlsx", with_cell(row, column, value), COLOURS)
+
+    data = read_xlsform(path)
+
+    colour, word, count = data["sections"][0]["questions"]
+    assert colour["choices"] == [
+        {"key": "red", "label": {"en": "Red"}},
+        {"key": "blue", "label": {"en": "Blue"}},
+    ]
+    assert (word["type"], count["type"]) == ("short_text", "number")
+    assert "appearance" not in str(data)
+    if column == "required_message":
+        assert count["message"] == {"en": "Please answer"}
+
+
+def test_the_header_is_the_first_filled_row(app, tmp_path):
+    path = write_form(tmp_path / "form.xlsx", [[], [], *SIMPLE], [[], *COLOURS])
+
+    data = read_xlsform(path)
+    assert [q["key"] for q in data["sections"][0]["questions"]] == ["colour", "word", "count"]
+    assert data["sections"][0]["questions"][0]["choices"][1]["label"] == {"en": "Blue"}
+
+    rows = [[], [], *with_cell(3, "constraint", "regex(., 'x')")]
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(write_form(tmp_path / "bad.xlsx", rows, COLOURS))
+    # The row a spreadsheet shows: two blank rows, the header, "colour", then "word" on row 5.
+    assert "sheet survey, row 5, column constraint: only number ranges" in refused.value.report()
+
+
+def test_a_language_outside_english_and_spanish_names_the_header_row(app, tmp_path):
+    rows = [[], ["type", "name", "label::Français (fr)"], ["text", "word", "Un mot"]]
+    with pytest.raises(XLSFormError) as refused:
+        read_xlsform(write_form(tmp_path / "fr.xlsx", rows))
+    assert "sheet survey, row 2, column label::Français (fr): this column's language" in (
+        refused.value.report()
+    )

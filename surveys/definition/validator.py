@@ -4,6 +4,7 @@ Reasons are translatable so that the survey builder can show them in the
 lead's language; the CLI prints them in English.
 """
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -20,6 +21,10 @@ RESERVED_SLUGS = {"p", "thanks", "start"}
 MAX_SHORT_TEXT = 500
 MAX_LONG_TEXT = 5000
 MAX_SCALE_POINTS = 11
+# Control characters other than tab and line break (a carriage return included),
+# and what XML or YAML cannot hold as it is: a spreadsheet or a YAML file
+# would not give such a text back unchanged.
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 SURVEY_FIELDS = {
     "slug",
@@ -77,6 +82,7 @@ class _Checker:
         self.problems = []
         self.languages = SUPPORTED_LANGUAGES
         self.seen = {}  # question key -> question dict, in definition order
+        self.section_keys = set()
 
     def add(self, path, reason, incomplete=False):
         self.problems.append(Problem(path, reason, incomplete))
@@ -91,7 +97,9 @@ class _Checker:
         self.add(path or "(file)", _l("must be a mapping of fields"))
         return False
 
-    def texts(self, data, path, required=True):
+    def texts(self, data, path, required=True, asks=True):
+        """A per-language text object. ``asks`` is false for texts that ask
+        nothing (intro, consent, notes...), which may promise never to ask."""
         if data is None:
             if required:
                 self.add(path, _l("is required"), incomplete=True)
@@ -105,6 +113,24 @@ class _Checker:
             value = data.get(language)
             if not isinstance(value, str) or not value.strip():
                 self.add(f"{path}.{language}", _l("the text in this language is missing"), True)
+        for language, value in data.items():
+            if isinstance(value, str):
+                self.text_form(value, f"{path}.{language}")
+                self.guard(value, f"{path}.{language}", promise_allowed=not asks)
+
+    def text_form(self, value, path):
+        # Spreadsheets and forms drop surrounding spaces and control characters,
+        # so a text with them could not come back the same from an XLSForm.
+        if value != value.strip():
+            self.add(path, _l("has spaces or line breaks at the start or the end"))
+        if CONTROL.search(value):
+            self.add(path, _l("contains a control character (only line breaks are allowed)"))
+
+    def key_format(self, key, path):
+        if isinstance(key, str) and KEY.match(key) and len(key) <= 64:
+            return True
+        self.add(path, _l("must start with a letter: lower-case letters, digits, _"))
+        return False
 
     def survey(self, data):
         if not self.mapping(data, ""):
@@ -124,9 +150,9 @@ class _Checker:
         else:
             self.languages = tuple(languages)
         self.texts(data.get("title"), "title")
-        self.texts(data.get("intro"), "intro")
-        self.texts(data.get("consent"), "consent")
-        self.texts(data.get("thank_you"), "thank_you", required=False)
+        self.texts(data.get("intro"), "intro", asks=False)
+        self.texts(data.get("consent"), "consent", asks=False)
+        self.texts(data.get("thank_you"), "thank_you", required=False, asks=False)
         self.communities(data.get("communities", []))
         sections = data.get("sections")
         if not isinstance(sections, list) or not sections:
@@ -161,8 +187,12 @@ class _Checker:
         if not self.mapping(section, path):
             return
         self.unknown_fields(section, SECTION_FIELDS, path)
+        if "key" in section and self.key_format(section["key"], f"{path}.key"):
+            if section["key"] in self.section_keys:
+                self.add(f"{path}.key", _l("another page already uses this key"))
+            self.section_keys.add(section["key"])
         self.texts(section.get("title"), f"{path}.title")
-        self.texts(section.get("description"), f"{path}.description", required=False)
+        self.texts(section.get("description"), f"{path}.description", required=False, asks=False)
         questions = section.get("questions")
         if not isinstance(questions, list) or not questions:
             self.add(f"{path}.questions", _l("must be a non-empty list"), incomplete=True)
@@ -175,17 +205,16 @@ class _Checker:
             return
         self.unknown_fields(question, QUESTION_FIELDS, path)
         key = question.get("key")
-        if not isinstance(key, str) or not KEY.match(key) or len(key) > 64:
-            self.add(f"{path}.key", _l("must start with a letter: lower-case letters, digits, _"))
-        elif key in self.seen:
+        if self.key_format(key, f"{path}.key") and key in self.seen:
             self.add(f"{path}.key", _l("another question already uses this key"))
         kind = question.get("type")
         if kind not in QUESTION_TYPES:
             self.add(
                 f"{path}.type", _l("must be one of: %(types)s", types=", ".join(QUESTION_TYPES))
             )
-        self.texts(question.get("text"), f"{path}.text")
-        self.texts(question.get("help"), f"{path}.help", required=False)
+        asks = kind != "note"
+        self.texts(question.get("text"), f"{path}.text", asks=asks)
+        self.texts(question.get("help"), f"{path}.help", required=False, asks=asks)
         self.texts(question.get("message"), f"{path}.message", required=False)
         if not isinstance(question.get("required", False), bool):
             self.add(f"{path}.required", _l("must be true or false"))
@@ -205,8 +234,6 @@ class _Checker:
             self.max_length(question, kind, path)
         if "show_if" in question:
             self.condition(question["show_if"], f"{path}.show_if")
-        if kind != "note":
-            self.guard(question, path)
         if isinstance(key, str) and key not in self.seen:
             self.seen[key] = question
 
@@ -222,19 +249,18 @@ class _Checker:
                 continue
             self.unknown_fields(choice, {"key", "label"}, cpath)
             key = choice.get("key")
-            if not isinstance(key, str) or not KEY.match(key) or len(key) > 64:
-                self.add(
-                    f"{cpath}.key", _l("must start with a letter: lower-case letters, digits, _")
-                )
-            elif key in keys:
-                self.add(f"{cpath}.key", _l("appears twice"))
-            elif key == OTHER_KEY and question.get("other"):
-                self.add(f"{cpath}.key", _l("'other' is added for you when other is true"))
-            else:
-                keys.add(key)
+            if self.key_format(key, f"{cpath}.key"):
+                self.choice_key(key, keys, question, cpath)
             self.texts(choice.get("label"), f"{cpath}.label")
         if not isinstance(question.get("other", False), bool):
             self.add(f"{path}.other", _l("must be true or false"))
+
+    def choice_key(self, key, keys, question, path):
+        if key in keys:
+            self.add(f"{path}.key", _l("appears twice"))
+        elif key == OTHER_KEY and question.get("other"):
+            self.add(f"{path}.key", _l("'other' is added for you when other is true"))
+        keys.add(key)
 
     def scale(self, scale, path):
         if not isinstance(scale, dict):
@@ -289,13 +315,32 @@ class _Checker:
         if operator == "one_of" and (not isinstance(condition["one_of"], list) or not wanted):
             self.add(f"{path}.one_of", _l("must be a non-empty list"))
             return
+        if operator == "one_of" and len({repr(v) for v in wanted}) != len(wanted):
+            self.add(f"{path}.one_of", _l("lists the same answer twice"))
         allowed = _answer_keys(target)
         for value in wanted:
+            if not self.condition_value(value, f"{path}.{operator}"):
+                continue
             if allowed is not None and str(value) not in allowed:
                 self.add(
                     f"{path}.{operator}",
                     _l("'%(value)s' is not an answer to that question", value=value),
                 )
+
+    def condition_value(self, value, path):
+        """An answer to test for: a number, or a text an XLSForm can quote."""
+        if _is_number(value):
+            return True
+        if not isinstance(value, str) or not value.strip():
+            self.add(path, _l("write the answer to test for"))
+            return False
+        if CONTROL.search(value):
+            self.add(path, _l("contains a control character (only line breaks are allowed)"))
+            return False
+        if "'" in value and '"' in value:
+            self.add(path, _l("an answer to test for cannot hold both ' and \""))
+            return False
+        return True
 
     def role_question(self, key):
         if key is None:
@@ -304,25 +349,19 @@ class _Checker:
         if target is None or target.get("type") != "single_choice":
             self.add("role_question", _l("must be the key of a single-choice question"))
 
-    def guard(self, question, path):
-        fields = [("text", question.get("text")), ("help", question.get("help"))]
-        for index, choice in enumerate(question.get("choices") or []):
-            if isinstance(choice, dict):
-                fields.append((f"choices[{index}].label", choice.get("label")))
-        for name, texts in fields:
-            for language, text in (texts or {}).items() if isinstance(texts, dict) else ():
-                phrase = forbidden_phrase(text) if isinstance(text, str) else None
-                if phrase:
-                    self.add(
-                        f"{path}.{name}.{language}",
-                        _l(
-                            "asks about immigration or citizenship status, country of birth, "
-                            'Social Security or A-numbers (found: "%(phrase)s"). Voces never '
-                            "asks this: California Education Code 234.7 and district policy "
-                            "forbid collecting it, and it puts families at risk.",
-                            phrase=phrase,
-                        ),
-                    )
+    def guard(self, text, path, promise_allowed=False):
+        phrase = forbidden_phrase(text, promise_allowed)
+        if phrase:
+            self.add(
+                path,
+                _l(
+                    "asks about immigration or citizenship status, country of birth, "
+                    'Social Security or A-numbers (found: "%(phrase)s"). Voces never '
+                    "asks this: California Education Code 234.7 and district policy "
+                    "forbid collecting it, and it puts families at risk.",
+                    phrase=phrase,
+                ),
+            )
 
 
 def _is_int(value):
@@ -330,7 +369,7 @@ def _is_int(value):
 
 
 def _is_number(value):
-    return isinstance(value, int | float) and not isinstance(value, bool)
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _answer_keys(question):

@@ -20,6 +20,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, Optional, Regexp, ValidationError
 from wtforms.widgets import NumberInput
 
+from ..definition.meaning import TYPE_LABELS
 from ..definition.model import QUESTION_TYPES
 from ..definition.validator import KEY, SLUG
 from .focus_groups import WholeNumberField
@@ -27,16 +28,6 @@ from .focus_groups import WholeNumberField
 LANGUAGES = ("en", "es")
 NEW_CHOICE_ROWS = 3
 NEW_COMMUNITY_ROWS = 2
-TYPE_LABELS = {
-    "single_choice": _l("One choice"),
-    "multiple_choice": _l("Several choices"),
-    "yes_no": _l("Yes or no"),
-    "rating": _l("Rating scale"),
-    "number": _l("Number"),
-    "short_text": _l("Short text"),
-    "long_text": _l("Long text"),
-    "note": _l("Note (text only, no answer)"),
-}
 LANGUAGE_SETS = {"en es": ("en", "es"), "en": ("en",), "es": ("es",)}
 TESTS = {
     "": _l("Always show"),
@@ -283,7 +274,8 @@ class QuestionForm(FlaskForm):
             return None
         if test in ("answered", "unanswered"):
             return {"question": target, "answered": test == "answered"}
-        values = [v.strip() for v in (self.show_if_value.data or "").split(",") if v.strip()]
+        typed = (v.strip() for v in (self.show_if_value.data or "").split(","))
+        values = list(dict.fromkeys(v for v in typed if v))  # each answer once
         if test == "equals":
             return {"question": target, "equals": values[0] if values else ""}
         return {"question": target, "one_of": values}

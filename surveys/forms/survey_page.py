@@ -38,14 +38,17 @@ def field_names(question):
     return names
 
 
-def build_page_form(definition, section_index, language, values, formdata=None, csrf=True):
+def build_page_form(
+    definition, section_index, language, values, formdata=None, csrf=True, preview=False
+):
     """Return a bound form for a page.
 
     ``values`` are the answers so far (raw, per field name). They fill the
     fields when ``formdata`` is not given, and decide which questions show.
     A question whose condition depends on this same page is always shown
     (no JavaScript can hide it) but only counts when its condition holds:
-    ``form.active`` lists the questions that count.
+    ``form.active`` lists the questions that count. A ``preview`` for a lead
+    shows every question, saying when one depending on an earlier page appears.
     """
     questions = [q for q in definition.section_questions(section_index) if not q.is_note]
     page_keys = {q.key for q in questions}
@@ -59,11 +62,13 @@ def build_page_form(definition, section_index, language, values, formdata=None, 
         counts = is_shown(question, merged)
         condition = question.data.get("show_if")
         same_page = bool(condition) and condition["question"] in page_keys
-        if counts or same_page:
+        if counts or same_page or preview:
             rendered.append(question)
             active.extend([question] if counts else [])
             if same_page:
                 hints[question.key] = condition_hint(definition, condition, language)
+            elif condition and preview:
+                hints[question.key] = condition_hint(definition, condition, language, True)
             for name, field in _fields_for(question, language, required=counts):
                 setattr(Form, name, field)
     source = _multidict(values, rendered) if formdata is None else formdata
@@ -72,18 +77,28 @@ def build_page_form(definition, section_index, language, values, formdata=None, 
     return form
 
 
-def condition_hint(definition, condition, language):
-    """Say in words when a question applies, for pages seen without JavaScript."""
+def condition_hint(definition, condition, language, preview=False):
+    """Say in words when a question applies, for pages seen without JavaScript;
+    for a lead's ``preview``, when a question depending on an earlier page appears."""
     target = definition.question(condition["question"])
+    question = target.text(language)
     if condition.get("answered") is False:
-        return _(
-            "Answer this only if you left “%(question)s” blank.", question=target.text(language)
-        )
+        if preview:
+            return _("Preview: shown only when “%(question)s” was left blank.", question=question)
+        return _("Answer this only if you left “%(question)s” blank.", question=question)
     if "answered" in condition:
-        return _("Answer this only if you answered “%(question)s”.", question=target.text(language))
+        if preview:
+            return _("Preview: shown only when “%(question)s” was answered.", question=question)
+        return _("Answer this only if you answered “%(question)s”.", question=question)
     wanted = condition.get("one_of") or [condition.get("equals")]
-    labels = [_choice_label(target, str(value), language) for value in wanted]
-    return _("Answer this only if you chose: %(choices)s.", choices=" / ".join(labels))
+    choices = " / ".join(_choice_label(target, str(value), language) for value in wanted)
+    if preview:
+        return _(
+            "Preview: shown only when the answer to “%(question)s” is: %(choices)s.",
+            question=question,
+            choices=choices,
+        )
+    return _("Answer this only if you chose: %(choices)s.", choices=choices)
 
 
 def _choice_label(question, key, language):

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 
 from ..auth.access import roles_required
 from ..definition import Definition
+from ..definition.places import in_words
 from ..extensions import db
 from ..forms import build_page_form
 from ..forms.builder import (
@@ -45,9 +46,9 @@ def _survey(slug):
     return survey
 
 
-def _refused(template, status=422, **context):
-    db.session.rollback()
-    return render_template(template, **context), status
+def _refusal(refused):
+    """Why an edit was refused, each place named in words in the lead's language."""
+    return in_words(refused.problems, refused.data)
 
 
 @bp.get("/surveys", endpoint="surveys")
@@ -91,7 +92,7 @@ def import_survey():
         survey = transfer.import_survey(upload.filename or "upload", upload.read())
     except transfer.ImportRefused as refused:
         db.session.rollback()
-        return _list_again(problems=refused.problems, import_form=form)
+        return _list_again(problems=in_words(refused.problems), import_form=form)
     db.session.commit()
     return redirect(url_for(".survey", slug=survey.slug))
 
@@ -112,7 +113,7 @@ def _render_survey(survey, status=200, refusal=None, publish_form=None):
         survey=survey,
         data=data,
         definition=Definition(data),
-        todo=publishing.problems(survey),
+        todo=in_words(publishing.problems(survey), data),
         identifying=publishing.identifying_questions(data),
         privacy_note=publishing.PRIVACY_NOTE,
         unpublished=publishing.has_unpublished_changes(survey),
@@ -200,7 +201,7 @@ def survey_settings(slug):
         try:
             builder.update_survey(survey, form.data_fields(), form.chosen_languages())
         except builder.EditRefused as refused:
-            refusal = refused.problems
+            refusal = _refusal(refused)
         else:
             db.session.commit()
             return redirect(url_for(".survey", slug=slug))
@@ -224,7 +225,7 @@ def add_section(slug):
     try:
         builder.add_section(survey, texts_of(form, "title"), texts_of(form, "description"))
     except builder.EditRefused as refused:
-        return _render_survey(survey, 422, refusal=refused.problems)
+        return _render_survey(survey, 422, refusal=_refusal(refused))
     db.session.commit()
     return redirect(url_for(".survey", slug=slug, _anchor="pages"))
 
@@ -247,7 +248,7 @@ def section(slug, index):
                 survey, index, texts_of(form, "title"), texts_of(form, "description")
             )
         except builder.EditRefused as refused:
-            refusal = refused.problems
+            refusal = _refusal(refused)
         else:
             db.session.commit()
             return redirect(url_for(".survey", slug=slug, _anchor="pages"))
@@ -262,7 +263,7 @@ def _change(slug, change, anchor="pages"):
     try:
         change(survey)
     except builder.EditRefused as refused:
-        return _render_survey(survey, 422, refusal=refused.problems)
+        return _render_survey(survey, 422, refusal=_refusal(refused))
     except (IndexError, TypeError):
         abort(404)
     db.session.commit()
@@ -304,7 +305,7 @@ def new_question(slug, index):
         try:
             builder.add_question(survey, index, question)
         except builder.EditRefused as refused:
-            refusal = refused.problems
+            refusal = _refusal(refused)
         else:
             db.session.commit()
             return redirect(url_for(".survey", slug=slug, _anchor=f"q-{question['key']}"))
@@ -327,7 +328,7 @@ def question(slug, key):
         try:
             builder.update_question(survey, key, form.question())
         except builder.EditRefused as refused:
-            refusal = refused.problems
+            refusal = _refusal(refused)
         else:
             db.session.commit()
             return redirect(url_for(".survey", slug=slug, _anchor=f"q-{form.key.data}"))
@@ -357,7 +358,7 @@ def communities(slug):
         try:
             builder.set_communities(survey, form.communities())
         except builder.EditRefused as refused:
-            refusal = refused.problems
+            refusal = _refusal(refused)
         else:
             db.session.commit()
             return redirect(url_for(".survey", slug=slug))
@@ -377,7 +378,7 @@ def preview(slug, number):
     if language not in definition.languages:
         language = definition.languages[0]
     with force_locale(language):
-        form = build_page_form(definition, number - 1, language, {})
+        form = build_page_form(definition, number - 1, language, {}, preview=True)
         pages = list(range(len(definition.sections)))
         preview_of = {"survey": survey, "language": language}
         return render_survey_page(definition, number, form, pages, preview=preview_of)

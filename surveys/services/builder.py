@@ -11,7 +11,7 @@ the change as a new version.
 
 import copy
 
-from ..definition import validate
+from ..definition import normalize, validate
 from ..extensions import db
 from . import survey_store
 
@@ -21,8 +21,9 @@ TEXT_FIELDS = ("title", "intro", "consent", "thank_you")
 class EditRefused(ValueError):
     """The edit would make the survey wrong; ``problems`` says why."""
 
-    def __init__(self, problems):
+    def __init__(self, problems, data=None):
         self.problems = problems
+        self.data = data  # the refused definition, to name its pages and questions
         super().__init__("\n".join(str(p) for p in problems))
 
 
@@ -38,12 +39,17 @@ def create_survey(slug, title):
 
 
 def _edit(survey, change):
-    """Apply ``change(data)`` to a copy, check it, and keep it as the draft."""
+    """Apply ``change(data)`` to a copy, check it, and keep it as the draft.
+
+    A published question may not change type: its answers would be read wrongly.
+    """
     data = copy.deepcopy(survey.working_definition)
     change(data)
+    data = normalize(data)
     wrong = [p for p in validate(data) if not p.incomplete]
+    wrong += survey_store.meaning_problems(survey, data)
     if wrong:
-        raise EditRefused(wrong)
+        raise EditRefused(wrong, data)
     survey.draft = data
     db.session.flush()
     return data

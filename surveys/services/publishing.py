@@ -58,7 +58,8 @@ def identifying_questions(data):
 
 def problems(survey):
     """Everything that stops the survey's working definition being published."""
-    return validate(survey.working_definition)
+    data = survey.working_definition
+    return validate(data) + survey_store.meaning_problems(survey, data)
 
 
 def has_unpublished_changes(survey):
@@ -73,7 +74,7 @@ def publish(survey, privacy_confirmed=False):
     Answers already given keep the version they were given in.
     """
     data = survey.working_definition
-    found = validate(data)
+    found = problems(survey)
     if found:
         raise PublishRefused(found)
     flagged = identifying_questions(data)

@@ -1,6 +1,7 @@
 """Surveys and their versions in the database."""
 
-from ..definition import Definition
+from ..definition import Definition, DefinitionError
+from ..definition.meaning import changed_meaning
 from ..extensions import db
 from ..models import Community, Survey, SurveyVersion
 
@@ -44,16 +45,30 @@ def definition_of(version):
     return Definition(version.definition)
 
 
+class MeaningChanged(DefinitionError):
+    """A published question would change type: ``problems`` names each one."""
+
+
+def meaning_problems(survey, data):
+    """Questions of ``data`` that would read the survey's published answers wrongly."""
+    return changed_meaning([v.definition for v in survey.versions], data)
+
+
 def load_definition(data):
     """Create the survey, or add a version when its definition changed.
 
-    Returns ``(survey, changed)``. A stored version is never edited, so the
-    meaning of answers already given cannot change under them.
+    Returns ``(survey, changed)``. A stored version is never edited, and a
+    question keeps its type from one version to the next, so the meaning of
+    answers already given cannot change under them: ``MeaningChanged`` says
+    which question would.
     """
     survey = get_survey(data["slug"])
     if survey is None:
         survey = Survey(slug=data["slug"])
         db.session.add(survey)
+    problems = meaning_problems(survey, data)
+    if problems:
+        raise MeaningChanged(problems, data["slug"])
     changed = not survey.versions or survey.current.definition != data
     if changed:
         survey.versions.append(SurveyVersion(number=len(survey.versions) + 1, definition=data))

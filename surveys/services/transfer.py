@@ -4,7 +4,7 @@ import json
 
 import yaml
 
-from ..definition import DefinitionError, parse_text
+from ..definition import DefinitionError, parse_text, read_text
 from ..xlsform import read_xlsform
 from ..xlsform.exporter import write_xlsform
 from . import survey_store
@@ -30,8 +30,7 @@ def import_survey(filename, content=None):
     """
     try:
         if str(filename).lower().endswith(DEFINITION_SUFFIXES):
-            text = content.decode("utf-8") if content is not None else _read(filename)
-            data = parse_text(text, str(filename))
+            data = parse_text(read_text(filename, content), str(filename))
         else:
             data = read_xlsform(filename, content)
     except DefinitionError as error:  # an XLSFormError is one too
@@ -39,14 +38,13 @@ def import_survey(filename, content=None):
     return survey_store.create_draft(data)
 
 
-def _read(filename):
-    with open(filename, encoding="utf-8") as handle:
-        return handle.read()
-
-
 def export_survey(survey, fmt):
     """The survey's published definition (its draft if never published) as bytes."""
-    data = survey_store.published_definition(survey)
+    return export_definition(survey_store.published_definition(survey), fmt)
+
+
+def export_definition(data, fmt):
+    """A definition as the bytes of an XLSForm workbook, a YAML or a JSON file."""
     if fmt == "xlsform":
         return write_xlsform(data)
     if fmt == "json":

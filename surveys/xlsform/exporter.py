@@ -8,6 +8,7 @@ workbook again gives exactly the same definition.
 """
 
 import io
+from decimal import Decimal
 
 import openpyxl
 from openpyxl.styles import Font
@@ -113,8 +114,20 @@ def _question(question, earlier, choice_rows):
     return row
 
 
+def number(value):
+    """A number as XPath writes it: no exponent, and a float keeps its ``.0``."""
+    if isinstance(value, int):
+        return str(value)
+    text = format(Decimal(repr(value)), "f")
+    return text if "." in text else f"{text}.0"
+
+
 def _literal(value):
-    return str(value) if isinstance(value, int | float) else f"'{value}'"
+    if isinstance(value, int | float):
+        return number(value)
+    # XPath has no escapes: a value with ' is quoted with " (the validator
+    # refuses values holding both).
+    return f'"{value}"' if "'" in value else f"'{value}'"
 
 
 def relevant(condition, questions):
@@ -129,14 +142,16 @@ def relevant(condition, questions):
     else:
         parts = [f"${{{key}}} = {_literal(v)}" for v in values]
     if "one_of" in condition and len(parts) == 1:
-        parts.append(parts[0])  # "a or a": still one_of on the way back in
+        # "a or a" means a, and comes back in as one_of [a]: a one_of never
+        # lists an answer twice.
+        parts.append(parts[0])
     return " or ".join(parts)
 
 
 def _constraint(question):
     if question["type"] == "number":
         parts = [
-            f". {op} {question[name]}"
+            f". {op} {number(question[name])}"
             for name, op in (("min", ">="), ("max", "<="))
             if question.get(name) is not None
         ]
@@ -185,11 +200,20 @@ def _sheet(sheet, title, columns, rows, languages):
         if any(_value(row, *h) not in (None, "") for row in rows)
         or h[0] in ("type", "name", "label", "list_name")
     ]
-    sheet.append([f"{c}::{names.LANGUAGE_NAMES[lang]}" if lang else c for c, lang in used])
+    _append(sheet, [f"{c}::{names.LANGUAGE_NAMES[lang]}" if lang else c for c, lang in used])
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append([_value(row, *h) for h in used])
+        _append(sheet, [_value(row, *h) for h in used])
+
+
+def _append(sheet, values):
+    """Add a row in which every text is a text: openpyxl would store a label
+    starting with ``=`` as a formula, which Excel runs when a lead opens it."""
+    sheet.append(values)
+    for cell in sheet[sheet.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
 
 
 def _value(row, column, language):

@@ -58,10 +58,21 @@ REFUSED_COLUMNS = {
     "audio": _l("media"),
     "video": _l("media"),
     "big-image": _l("media"),
+    "autoplay": _l("media"),
     "bind": _l("custom XForm attributes"),
     "body": _l("custom XForm attributes"),
     "instance": _l("custom XForm attributes"),
+    "guidance_hint": _l("guidance hints"),
+    "intent": _l("external apps"),
+    "save_to": _l("entities"),
 }
+# Appearances that change only how a question looks, never what it asks or
+# which answers it takes: Voces shows its own plain layout instead.
+PRESENTATIONAL = re.compile(
+    r"^(minimal|quick|compact|quickcompact|compact-\d+|horizontal|horizontal-compact|columns"
+    r"|columns-pack|columns-\d+|no-buttons|likert|autocomplete|field-list|table-list|multiline"
+    r"|thousands-sep|vertical|picker|no-ticks|rating|w\d+)$"
+)
 ALIASES = {
     "list_name": "list_name",
     "list name": "list_name",
@@ -84,7 +95,6 @@ NOT_EN_ES = _l(
 TRUE = {"yes", "true", "true()", "1"}
 FALSE = {"no", "false", "false()", "0", ""}
 NUMBER = r"-?\d+(?:\.\d+)?"
-QUOTED = r"'([^']*)'|\"([^\"]*)\""
 
 
 class XLSFormError(DefinitionError):
@@ -205,12 +215,7 @@ class _Converter:
                 continue  # pyxform treats such columns as comments
             column = parse_header(header)
             if column.unsupported_language:
-                self.add(
-                    NOT_EN_ES,
-                    sheet,
-                    1,
-                    header,
-                )
+                self.add(NOT_EN_ES, sheet, getattr(rows, "header_row", 1), header)
                 continue
             parsed[header] = column
         return parsed
@@ -219,6 +224,7 @@ class _Converter:
         rows = self.sheets.get("settings") or []
         columns = self.columns("settings", rows)
         values = {}
+        self.settings_row = rows[0].number if rows else 2
         for header, text in rows[0].cells.items() if rows else ():
             column = columns.get(header)
             if column is not None:
@@ -228,7 +234,7 @@ class _Converter:
         if chosen:
             self.default_language = language_of(chosen)
             if self.default_language is None:
-                self.add(NOT_EN_ES, "settings", 2, "default_language")
+                self.add(NOT_EN_ES, "settings", rows[0].number, "default_language")
         return values
 
     def cells(self, sheet, row, columns):
@@ -239,6 +245,8 @@ class _Converter:
             column = columns.get(header)
             if column is None:
                 continue
+            if column.name in ("readonly", "read_only") and value.lower() in FALSE:
+                continue  # "read_only: no" asks nothing
             if column.name in REFUSED_COLUMNS:
                 if sheet == "survey" and header in self.refused:
                     continue  # once per column is enough to say what to change
@@ -255,7 +263,7 @@ class _Converter:
                 texts.setdefault(column.name, {}).setdefault(f"_{fallback}", value)
             else:
                 plain[column.name] = value
-            if "pulldata(" in value:
+            if _calls_pulldata(value) and not (column.language or column.name in TRANSLATABLE):
                 self.add(_l("pulldata() is not supported"), sheet, row.number, header)
         return plain, {name: self.resolve(t) for name, t in texts.items()}
 
@@ -350,6 +358,7 @@ class _Converter:
         return sections
 
     def section(self, row, plain, texts, index):
+        self.appearance(plain, row)
         if plain.get("relevant"):
             self.add(
                 _l("conditions on a whole group are not supported: put them on its questions"),
@@ -390,6 +399,14 @@ class _Converter:
         question = self.question_type(row, plain, texts, kind)
         if question is None:
             return None
+        self.appearance(plain, row)
+        if plain.get("parameters") and question["type"] != "rating":
+            self.add(
+                _l("parameters are supported on range questions only (start, end, step)"),
+                "survey",
+                row.number,
+                "parameters",
+            )
         key = names.key(plain.get("name", ""), prefix="q")
         if not key:
             self.add(_l("every question needs a name"), "survey", row.number, "name")
@@ -397,7 +414,7 @@ class _Converter:
         question["text"] = texts.get("label") or {}
         if texts.get("hint"):
             question["help"] = texts["hint"]
-        message = texts.get("constraint_message") or texts.get("required_message")
+        message = self.message(texts, row)
         if message:
             question["message"] = message
         required = plain.get("required", "").lower()
@@ -419,6 +436,34 @@ class _Converter:
         if plain.get("constraint"):
             self.constraint(question, plain["constraint"], row)
         return question
+
+    def message(self, texts, row):
+        """Voces has one message per question, for a missing or a wrong answer alike."""
+        constraint, required = texts.get("constraint_message"), texts.get("required_message")
+        if constraint and required and constraint != required:
+            self.add(
+                _l(
+                    "a required_message beside a different constraint_message is not "
+                    "supported: Voces shows one message per question"
+                ),
+                "survey",
+                row.number,
+                "required_message",
+            )
+        return constraint or required
+
+    def appearance(self, plain, row):
+        """Refuse appearances that change what a question asks or which answers it takes."""
+        for appearance in plain.get("appearance", "").lower().split():
+            if PRESENTATIONAL.match(appearance):
+                continue
+            if appearance.startswith("search"):
+                reason = _l("choices searched from an external file (search()) are not supported")
+            else:
+                reason = _l(
+                    "the appearance '%(appearance)s' is not supported", appearance=appearance
+                )
+            self.add(reason, "survey", row.number, "appearance")
 
     def question_type(self, row, plain, texts, kind):
         appearance = plain.get("appearance", "").lower().split()
@@ -499,36 +544,25 @@ class _Converter:
     def condition(self, expression, row):
         """``${q} = 'x'``, ``selected(${q}, 'x')`` (joined by ``or``), ``${q} != ''``."""
         text = expression.strip()
-        answered = re.fullmatch(r"\$\{(\w+)\}\s*(!=|=)\s*(''|\"\")", text)
+        answered = re.fullmatch(r"\$\{([\w.-]+)\}\s*(!=|=)\s*(''|\"\")", text)
         if answered:
             return {
                 "question": names.key(answered.group(1), prefix="q"),
                 "answered": answered.group(2) == "!=",
             }
-        targets, values = set(), []
-        for part in re.split(r"\s+or\s+", text):
-            part = part.strip()
-            while part.startswith("(") and part.endswith(")"):
-                part = part[1:-1].strip()
-            match = re.fullmatch(
-                rf"\$\{{(\w+)\}}\s*=\s*(?:{QUOTED}|({NUMBER}))", part
-            ) or re.fullmatch(
-                rf"selected\(\s*\$\{{(\w+)\}}\s*,\s*(?:{QUOTED}|({NUMBER}))\s*\)", part
+        comparisons = _comparisons(text)
+        if comparisons is None:
+            self.add(
+                _l(
+                    "only simple conditions on one earlier question are supported: "
+                    "${q} = 'x', selected(${q}, 'x') joined by or, or ${q} != ''"
+                ),
+                "survey",
+                row.number,
+                "relevant",
             )
-            if match is None:
-                self.add(
-                    _l(
-                        "only simple conditions on one earlier question are supported: "
-                        "${q} = 'x', selected(${q}, 'x') joined by or, or ${q} != ''"
-                    ),
-                    "survey",
-                    row.number,
-                    "relevant",
-                )
-                return None
-            targets.add(match.group(1))
-            quoted = match.group(2) if match.group(2) is not None else match.group(3)
-            values.append(quoted if quoted is not None else _number(match.group(4)))
+            return None
+        targets = {target for target, _value in comparisons}
         if len(targets) != 1:
             self.add(
                 _l("a condition may test one earlier question only"),
@@ -538,12 +572,15 @@ class _Converter:
             )
             return None
         question = names.key(targets.pop(), prefix="q")
+        values = [value for _target, value in comparisons]
         if self.kinds.get(question) in ("single_choice", "multiple_choice"):
             # Choice names were made into keys: the condition must follow them.
             values = [names.key(str(v)) for v in values]
         if len(values) == 1:
             return {"question": question, "equals": values[0]}
-        return {"question": question, "one_of": values}
+        # "a or a" is how a one_of with one answer is written: list it once
+        # (by how it is written, so that 3 and 3.0 stay two answers).
+        return {"question": question, "one_of": list({repr(v): v for v in values}.values())}
 
     def constraint(self, question, expression, row):
         text = " ".join(expression.split())
@@ -636,6 +673,7 @@ class _Converter:
         for row in rows:
             plain, texts = self.cells("voces_communities", row, columns)
             if plain.get("name"):
+                self.origin[f"communities[{len(found)}]"] = ("voces_communities", row.number)
                 found.append({"slug": plain["name"], "name": texts.get("label", {})})
         return found
 
@@ -648,13 +686,22 @@ class _Converter:
         while prefix and prefix not in self.origin:
             prefix = prefix.rpartition(".")[0]
         if not prefix:
-            return Problem(where("settings", 2, path), problem.reason)
+            return Problem(where("settings", self.settings_row, _setting(path)), problem.reason)
         sheet, row = self.origin[prefix]
         rest = path[len(prefix) :].lstrip(".").split(".")
         column = _COLUMN_OF.get(rest[0], rest[0]) if rest[0] else None
         if column in _TRANSLATED and len(rest) > 1:
             column = f"{column}::{names.LANGUAGE_NAMES.get(rest[1], rest[1])}"
         return Problem(where(sheet, row, column), problem.reason)
+
+
+def _setting(path):
+    """The settings column a survey-level path comes from: title.es -> voces_title::Español (es)."""
+    name, _dot, language = path.partition(".")
+    column = {"slug": "form_id", "languages": "voces_languages"}.get(name, f"voces_{name}")
+    if language in names.LANGUAGE_NAMES:
+        column = f"{column}::{names.LANGUAGE_NAMES[language]}"
+    return column
 
 
 _COLUMN_OF = {
@@ -665,6 +712,8 @@ _COLUMN_OF = {
     "description": "hint",
     "message": "constraint_message",
     "key": "name",
+    "slug": "name",
+    "name": "label",
     "show_if": "relevant",
     "min": "constraint",
     "max": "constraint",
@@ -690,9 +739,46 @@ def default_consent():
     )
 
 
+def _calls_pulldata(expression):
+    """pulldata() in an expression; not in a label's words, nor in a quoted answer."""
+    return "pulldata(" in re.sub(r"'[^']*'|\"[^\"]*\"", "", expression)
+
+
 def _number(text):
-    value = float(text)
-    return int(value) if value.is_integer() and "." not in text else value
+    return float(text) if "." in text else int(text)
+
+
+_COMPARISON = re.compile(
+    r"\s*(?:\(\s*)*"
+    r"(?:\$\{(?P<a>[\w.-]+)\}\s*=\s*|selected\(\s*\$\{(?P<b>[\w.-]+)\}\s*,\s*)"
+    rf"(?:'(?P<single>[^']*)'|\"(?P<double>[^\"]*)\"|(?P<number>{NUMBER}))"
+    r"(?(b)\s*\))(?:\s*\))*\s*"
+)
+_OR = re.compile(r"or\b\s*")
+
+
+def _comparisons(text):
+    """``[(question, value)]`` for comparisons joined by ``or``; None for anything else.
+
+    Read left to right so that an ``or`` inside a quoted answer stays in it.
+    """
+    found, position = [], 0
+    while True:
+        match = _COMPARISON.match(text, position)
+        if match is None:
+            return None
+        target = match.group("a") or match.group("b")
+        quoted = match.group("single")
+        if quoted is None:
+            quoted = match.group("double")
+        found.append((target, quoted if quoted is not None else _number(match.group("number"))))
+        position = match.end()
+        if position == len(text):
+            return found
+        joiner = _OR.match(text, position)
+        if joiner is None:
+            return None
+        position = joiner.end()
 
 
 __all__ = ["XLSFormError", "read_xlsform"]

@@ -25,8 +25,14 @@ class UnreadableFile(ValueError):
 
 @dataclass(frozen=True)
 class Row:
-    number: int  # as a spreadsheet shows it: the header is row 1
+    number: int  # as a spreadsheet shows it: the first row is row 1
     cells: dict  # header as written -> stripped text
+
+
+class Sheet(list):
+    """The rows under the header; ``header_row`` is the header's own number."""
+
+    header_row = 1
 
 
 def read_sheets(path, content=None):
@@ -60,11 +66,14 @@ def _cell(value):
 def _rows(grid):
     """Turn a grid (list of lists) into rows keyed by the first non-empty row's headers."""
     grid = [[_cell(v) for v in row] for row in grid]
-    if not grid:
-        return []
-    headers = grid[0]
-    rows = []
-    for number, values in enumerate(grid[1:], start=2):
+    start = next((i for i, row in enumerate(grid) if any(row)), None)
+    rows = Sheet()
+    if start is None:
+        return rows
+    headers = grid[start]
+    rows.header_row = start + 1
+    # Numbers stay the spreadsheet's own, blank rows above the header included.
+    for number, values in enumerate(grid[start + 1 :], start=start + 2):
         cells = {h: v for h, v in zip(headers, values, strict=False) if h and v}
         if cells:
             rows.append(Row(number, cells))
