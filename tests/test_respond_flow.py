@@ -301,3 +301,21 @@ def test_upgrading_keeps_unfinished_drafts_usable(database_url):
         with _db.engine.begin() as connection:
             connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
         _db.engine.dispose()
+
+
+def test_a_session_from_before_the_upgrade_gets_a_new_submission_token(
+    client, db, survey, respondent
+):
+    family = respondent()
+    family.start(community="pacoima", lang="en")
+    family.submit_page(family.valid_answers("Typed before the upgrade"))
+    with client.session_transaction() as session:  # it held the session token alone
+        session["drafts"] = {"safe-return": session["drafts"]["safe-return"]["session"]}
+
+    family.get("/s/safe-return/p/2")
+
+    token = family.form_fields()["submission_token"]
+    draft = db.session.scalars(db.select(Draft)).one()
+    assert draft.submission_hash == hashlib.sha256(token.encode()).hexdigest()
+    family.complete()
+    assert db.session.scalars(db.select(Response)).one().submission_token == token

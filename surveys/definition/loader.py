@@ -32,11 +32,23 @@ def parse_text(text, source=""):
         where = f"line {mark.line + 1}" if mark else "(file)"
         reason = _l("not valid YAML or JSON: %(error)s", error=str(error))
         raise DefinitionError([Problem(where, reason)], source) from None
+    if not _is_unicode(data):
+        # "\ud800" escapes decode to half a character, which no page can show.
+        reason = _l("the file has text that is not valid Unicode")
+        raise DefinitionError([Problem("(file)", reason)], source)
     problems = validate(data)
     if problems:
         raise DefinitionError(problems, source)
     # A round trip through JSON gives exactly what the database will store.
     return json.loads(json.dumps(data))
+
+
+def _is_unicode(data):
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def load_file(path):

@@ -86,11 +86,15 @@ def _find_draft(survey):
     draft = responding.find_draft(survey, token)
     if draft is None:
         return None, None
+    if responding.holds(draft, submission_token):
+        return draft, submission_token
+    # A session from before the plain token was kept in it: the posted page
+    # still has the token; failing that, nobody holds it and a new one is made.
+    submission_token = request.form.get("submission_token")
     if not responding.holds(draft, submission_token):
-        # Nobody holds the plain token any more (an older session): a new one.
         submission_token = responding.renew_submission_token(draft)
         db.session.commit()
-        _remember(survey.slug, token, submission_token)
+    _remember(survey.slug, token, submission_token)
     return draft, submission_token
 
 

@@ -3,8 +3,10 @@
 import json
 
 import yaml
+from flask_babel import lazy_gettext as _l
 
 from ..definition import DefinitionError, parse_text
+from ..definition.validator import Problem
 from ..xlsform import read_xlsform
 from ..xlsform.exporter import write_xlsform
 from . import survey_store
@@ -30,13 +32,20 @@ def import_survey(filename, content=None):
     """
     try:
         if str(filename).lower().endswith(DEFINITION_SUFFIXES):
-            text = content.decode("utf-8") if content is not None else _read(filename)
+            text = _decode(content) if content is not None else _read(filename)
             data = parse_text(text, str(filename))
         else:
             data = read_xlsform(filename, content)
     except DefinitionError as error:  # an XLSFormError is one too
         raise ImportRefused(error) from None
     return survey_store.create_draft(data)
+
+
+def _decode(content):
+    try:
+        return content.decode("utf-8")
+    except UnicodeDecodeError:
+        raise DefinitionError([Problem("(file)", _l("the file is not UTF-8 text"))]) from None
 
 
 def _read(filename):
