@@ -206,7 +206,7 @@ def _damage(definition, path, value):
     return damaged
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=SHARED_APP)
+@settings(max_examples=100, deadline=None, suppress_health_check=SHARED_APP)
 @given(
     path=st.lists(st.integers(min_value=0, max_value=40), min_size=1, max_size=5), value=JSON_VALUES
 )
