@@ -1,8 +1,9 @@
 """A throwaway Voces on loopback, for browser tests and benchmarks.
 
 ``fresh_app(folder)`` builds the app on a new SQLite file with the bundled
-surveys loaded; ``serve(app)`` runs it in a background thread on 127.0.0.1
-and a free port, and yields the base URL.
+surveys loaded (or, given ``database_url``, on that database: its tables are
+made afresh and dropped afterwards); ``serve(app)`` runs it in a background
+thread on 127.0.0.1 and a free port, and yields the base URL.
 """
 
 import threading
@@ -27,9 +28,11 @@ class QuietHandler(WSGIRequestHandler):
 
 
 @contextmanager
-def fresh_app(folder, **config):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder}/voces.sqlite", **config})
+def fresh_app(folder, database_url=None, **config):
+    url = database_url or f"sqlite:///{folder}/voces.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, **config})
     with app.app_context():
+        db.drop_all()  # a server database may keep the tables of an interrupted run
         db.create_all()
         for path in app.config["BUNDLED_SURVEYS"]:
             survey_store.load_definition(load_file(path))
@@ -39,6 +42,9 @@ def fresh_app(folder, **config):
         yield app
     finally:
         with app.app_context():
+            db.session.remove()
+            if database_url:
+                db.drop_all()
             db.engine.dispose()
 
 

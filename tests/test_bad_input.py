@@ -140,9 +140,34 @@ def test_other_needs_its_detail(make_survey, tiny_definition, respondent):
     assert family.path == "/s/tiny/thanks"
 
 
-def test_a_refused_page_is_kept_as_a_draft_but_never_submitted(db, on_tiny):
+def test_a_refused_page_stores_nothing_but_shows_what_was_typed(db, on_tiny):
     family = on_tiny("en")
-    family.submit_page({"kids": "many"})
+    family.submit_page({"role": "parent", "kids": "2"}, nav="back")  # accepted: kept
+    family.get("/s/tiny/p/1")
 
-    assert db.session.scalars(db.select(Draft)).one().values["kids"] == ["many"]
+    family.submit_page({"role": "student", "kids": "many"})
+
+    assert family.page.status_code == 422
+    assert family.soup().find("input", attrs={"name": "kids"})["value"] == "many"
+    assert family.soup().find("input", attrs={"value": "student"}).has_attr("checked")
+    assert db.session.scalars(db.select(Draft)).one().values == {
+        "role": ["parent"],
+        "kids": ["2"],
+    }
     assert db.session.scalars(db.select(Response)).all() == []
+
+
+def test_a_post_without_session_or_csrf_token_stores_nothing(client, db, on_tiny):
+    client.delete_cookie("voces")
+    before = db.session.scalar(db.select(db.func.count(Draft.id)))
+
+    page = client.post(
+        "/s/tiny/p/1",
+        data={"role": "parent", "kids": "3", "nav": "next"},
+        headers={"Accept-Language": "es"},
+    )
+
+    assert page.status_code == 400
+    assert "siguen aquí" in page.get_data(as_text=True)  # the CSRF retry page, in Spanish
+    assert 'value="3"' in page.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(Draft.id))) == before

@@ -68,8 +68,12 @@ def test_the_thank_you_page_tells_the_phone_to_forget_the_survey(survey, respond
     assert family.soup().body["data-forget"] == "/s/safe-return"
 
 
-def test_question_pages_keep_a_focus_target_for_after_next(survey, respondent):
+def test_question_pages_ask_for_focus_on_their_first_question(survey, respondent):
     family = respondent()
+    family.get("/s/safe-return/pacoima?lang=en")
+    assert not family.soup().find("form", id="answers").has_attr("data-focus-first")
+
     family.start(community="pacoima", lang="en")
 
-    assert family.soup().find("h1")["tabindex"] == "-1"
+    assert family.soup().find("form", id="answers").has_attr("data-focus-first")
+    assert family.soup().title.get_text().startswith("About you")  # read out on arrival

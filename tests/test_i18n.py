@@ -184,3 +184,22 @@ def test_wtforms_own_messages_are_spanish(app):
         assert not form.validate()
         message = form.errors["count"][0]
     assert message == "El número debe estar entre 1 y 5."
+
+
+def test_an_unexpected_error_shows_the_plain_page_in_spanish_without_a_traceback(app, client):
+    app.config["PROPAGATE_EXCEPTIONS"] = False  # as in production: the error handler answers
+
+    def broken():
+        raise RuntimeError("SECRET-DETAIL from deep inside")
+
+    app.add_url_rule("/broken", view_func=broken)
+
+    page = client.get("/broken", headers={"Accept-Language": "es-MX,es;q=0.9"})
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 500
+    assert page_language(page) == "es"
+    assert "Lo sentimos, algo salió mal" in html
+    assert "El problema es de nuestra parte" in html
+    for leak in ("Traceback", "RuntimeError", "SECRET-DETAIL", 'File "', "line "):
+        assert leak not in html

@@ -1,8 +1,17 @@
 """The respondent flow through the HTTP client, as a family's phone would walk it."""
 
-from datetime import datetime, timedelta
+import hashlib
+from datetime import UTC, datetime, timedelta
 
+import yaml
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import text
+
+from surveys import create_app
+from surveys.extensions import db as _db
 from surveys.models import Draft, Response
+from surveys.services import survey_store
+from tests.conftest import BUNDLED, FreshRequestClient, Respondent
 
 
 def test_general_link_asks_for_the_community_with_prefer_not_to_say(client, survey):
@@ -102,14 +111,39 @@ def test_answers_live_server_side_not_in_the_cookie(client, db, survey, responde
     family.submit_page(family.valid_answers("Secret words"))
 
     cookie = client.get_cookie("voces").value
-    assert "Secret" not in cookie and len(cookie) < 400  # a token, not the answers
+    assert "Secret" not in cookie and len(cookie) < 400  # tokens, not the answers
     with client.session_transaction() as session:
-        token = session["drafts"]["safe-return"]
+        held = session["drafts"]["safe-return"]
         assert "Secret words" not in str(dict(session))
-    assert len(token) >= 32  # at least 128 bits, URL-safe base64
+    token, submission_token = held["session"], held["submission"]
+    assert min(len(token), len(submission_token)) >= 32  # at least 128 bits, URL-safe base64
+    assert family.form_fields()["submission_token"] == submission_token
     draft = db.session.scalars(db.select(Draft)).one()
     assert draft.values["one_word"] == ["Secret words"]
-    assert token not in draft.token_hash  # only a hash of the token is stored
+    stored = " ".join(str(getattr(draft, c.key)) for c in Draft.__table__.columns)
+    # Only hashes of the two tokens are stored: a copy of the database takes over nothing.
+    assert token not in stored and submission_token not in stored
+    assert draft.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert draft.submission_hash == hashlib.sha256(submission_token.encode()).hexdigest()
+
+
+def test_a_copy_of_the_database_cannot_take_over_a_draft(app, db, survey, respondent):
+    family = respondent()
+    family.start(community="wilmington", lang="en")
+    family.submit_page(family.valid_answers("Only mine"))
+    draft = db.session.scalars(db.select(Draft)).one()
+
+    for stolen in (draft.submission_hash, draft.token_hash):
+        intruder = Respondent(app.test_client(), "safe-return")
+        intruder.get("/s/safe-return?lang=en")  # a CSRF token, no draft
+        csrf = intruder.form_fields()["csrf_token"]
+        data = {"csrf_token": csrf, "submission_token": stolen, "nav": "back"}
+        intruder.post("/s/safe-return/p/2", data)
+        intruder.get("/s/safe-return/p/1")
+        assert intruder.path == "/s/safe-return/p/1"  # the intruder got a draft of its own
+        assert "Only mine" not in intruder.page.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Draft, draft.id).values["one_word"] == ["Only mine"]
 
 
 def test_thank_you_page_says_what_happens_next(survey, respondent):
@@ -220,10 +254,68 @@ def test_purge_drafts_removes_only_old_drafts(app, db, runner, survey, responden
     family.submit_page()
     respondent().start(community="pacoima")  # a second family, another client session
     drafts = db.session.scalars(db.select(Draft)).all()
-    drafts[0].updated_at = datetime.now() - timedelta(days=8)
+    drafts[0].updated_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=8)
     db.session.commit()
 
     result = runner.invoke(args=["surveys", "purge-drafts"])
 
     assert "deleted 1 unfinished drafts" in result.output
     assert db.session.scalar(db.select(db.func.count(Draft.id))) == len(drafts) - 1
+
+
+def test_upgrading_keeps_unfinished_drafts_usable(database_url):
+    """Migration 0007 hashes the submission tokens of drafts already in the database."""
+    app = create_app(
+        {"TESTING": True, "SECRET_KEY": "migrations", "SQLALCHEMY_DATABASE_URI": database_url}
+    )
+    app.test_client_class = FreshRequestClient
+    with app.app_context():
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        upgrade()
+        survey_store.load_definition(yaml.safe_load(BUNDLED.read_text(encoding="utf-8")))
+        _db.session.commit()
+        family = Respondent(app.test_client(), "safe-return")
+        family.start(community="pacoima", lang="en")
+        family.submit_page(family.valid_answers("Typed before the upgrade"))
+        _db.session.remove()
+        downgrade(revision="0006")
+        with _db.engine.connect() as connection:
+            old_token = connection.execute(text("SELECT submission_token FROM drafts")).scalar()
+
+        upgrade()
+
+        with _db.engine.connect() as connection:
+            stored = connection.execute(text("SELECT submission_hash FROM drafts")).scalar()
+        assert stored == hashlib.sha256(old_token.encode()).hexdigest()
+        # A phone that lost its cookie still finds its draft with the token in its page.
+        phone = Respondent(app.test_client(), "safe-return")
+        phone.get("/s/safe-return?lang=en")
+        data = phone.form_fields() | {"submission_token": old_token, "nav": "back"}
+        phone.post("/s/safe-return/p/2", data)
+        assert phone.path == "/s/safe-return/p/1"
+        assert "Typed before the upgrade" in phone.page.get_data(as_text=True)
+        _db.session.remove()
+        _db.drop_all()
+        with _db.engine.begin() as connection:
+            connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        _db.engine.dispose()
+
+
+def test_a_session_from_before_the_upgrade_gets_a_new_submission_token(
+    client, db, survey, respondent
+):
+    family = respondent()
+    family.start(community="pacoima", lang="en")
+    family.submit_page(family.valid_answers("Typed before the upgrade"))
+    with client.session_transaction() as session:  # it held the session token alone
+        session["drafts"] = {"safe-return": session["drafts"]["safe-return"]["session"]}
+
+    family.get("/s/safe-return/p/2")
+
+    token = family.form_fields()["submission_token"]
+    draft = db.session.scalars(db.select(Draft)).one()
+    assert draft.submission_hash == hashlib.sha256(token.encode()).hexdigest()
+    family.complete()
+    assert db.session.scalars(db.select(Response)).one().submission_token == token

@@ -1,6 +1,8 @@
 """Storing a response: one transaction, the right facts, and exactly once per token."""
 
-from datetime import UTC, datetime
+from datetime import date
+
+import time_machine
 
 from surveys.models import Answer, Response
 
@@ -18,15 +20,17 @@ def last_page_post(family, lang, text):
 
 def test_response_stores_version_community_language_role_and_day(db, survey, respondent):
     family = respondent()
-    family.start(community="south-la", lang="es")
-    family.complete("Necesitamos internet")
+    # One second before midnight, UTC, and the clock stands still: the day is known.
+    with time_machine.travel("2027-03-14 23:59:59+00:00", tick=False):
+        family.start(community="south-la", lang="es")
+        family.complete("Necesitamos internet")
 
     response = db.session.scalars(db.select(Response)).one()
     assert response.version_id == survey.current.id
     assert response.community.slug == "south-la"
     assert response.language == "es"
     assert response.role == "parent_guardian"
-    assert response.submitted_on == datetime.now(UTC).date()
+    assert response.submitted_on == date(2027, 3, 14)
     assert not response.is_demo
     answers = response.answer_map()
     assert answers["need_to_feel_safe"].value == "Necesitamos internet"
@@ -54,6 +58,24 @@ def test_same_token_different_answers_is_refused_and_first_kept(client, db, surv
     assert changed.status_code == 409
     assert "ya" in changed.get_data(as_text=True)  # "Sus respuestas ya se enviaron"
     stored = db.session.scalars(db.select(Answer).filter_by(question_key="need_to_feel_safe"))
+    assert [a.value for a in stored] == ["Primera respuesta"]
+
+
+def test_an_earlier_page_posted_after_sending_shows_the_thank_you_page(
+    client, db, survey, respondent
+):
+    """The browser's back button after sending, then "Next" on an earlier page."""
+    family = respondent()
+    family.start(community="south-la", lang="es")
+    earlier = family.path, family.form_fields() | family.valid_answers("Otra cosa")
+    family.complete("Primera respuesta")
+
+    again = client.post(earlier[0], data=earlier[1] | {"nav": "next"})
+
+    assert again.status_code == 302
+    assert again.headers["Location"] == "/s/safe-return/thanks"
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+    stored = db.session.scalars(db.select(Answer).filter_by(question_key="one_word"))
     assert [a.value for a in stored] == ["Primera respuesta"]
 
 

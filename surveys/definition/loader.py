@@ -31,12 +31,24 @@ def parse_text(text, source=""):
         data = json.loads(text)
     except ValueError:
         data = _yaml(text, source)
+    if not _is_unicode(data):
+        # "\ud800" escapes decode to half a character, which no page can show.
+        reason = _l("the file has text that is not valid Unicode")
+        raise DefinitionError([Problem("(file)", reason)], source)
     data = normalize(data)
     problems = validate(data)
     if problems:
         raise DefinitionError(problems, source)
     # A round trip through JSON gives exactly what the database will store.
     return json.loads(json.dumps(data))
+
+
+def _is_unicode(data):
+    try:
+        json.dumps(data, ensure_ascii=False, default=str).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _yaml(text, source):

@@ -13,13 +13,14 @@ class Draft(db.Model):
     __tablename__ = "drafts"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    # Only a hash of the session token is stored: a copy of the database
+    # Only hashes of the two tokens are stored (the session token in the
+    # cookie, the submission token in every page): a copy of the database
     # cannot be used to take over somebody's unfinished survey.
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     version_id: Mapped[int] = mapped_column(ForeignKey("survey_versions.id"))
     community_id: Mapped[int | None] = mapped_column(ForeignKey("communities.id"))
-    submission_token: Mapped[str] = mapped_column(String(64), unique=True)
+    submission_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Raw form values per field name, exactly as typed: {"q1": ["text"], ...}
     values: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)

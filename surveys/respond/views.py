@@ -58,17 +58,44 @@ def _closed(survey):
     return render_template("respond/closed.html", definition=definition), 410
 
 
-def _session_token(slug):
-    return session.get("drafts", {}).get(slug)
+def _held(slug):
+    """The tokens this browser holds for a survey: ``(session_token, submission_token)``.
+
+    The plain submission token lives only here and in the pages: the draft
+    keeps its hash. A session from before that rule holds the session token alone.
+    """
+    held = session.get("drafts", {}).get(slug)
+    if isinstance(held, str):
+        return held, None
+    return (held or {}).get("session"), (held or {}).get("submission")
 
 
-def _remember(slug, token):
-    session["drafts"] = {**session.get("drafts", {}), slug: token}
+def _remember(slug, token, submission_token):
+    held = {"session": token, "submission": submission_token}
+    session["drafts"] = {**session.get("drafts", {}), slug: held}
     session.permanent = True
 
 
 def _forget(slug):
     session["drafts"] = {k: v for k, v in session.get("drafts", {}).items() if k != slug}
+
+
+def _find_draft(survey):
+    """This browser's draft and its plain submission token, or ``(None, None)``."""
+    token, submission_token = _held(survey.slug)
+    draft = responding.find_draft(survey, token)
+    if draft is None:
+        return None, None
+    if responding.holds(draft, submission_token):
+        return draft, submission_token
+    # A session from before the plain token was kept in it: the posted page
+    # still has the token; failing that, nobody holds it and a new one is made.
+    submission_token = request.form.get("submission_token")
+    if not responding.holds(draft, submission_token):
+        submission_token = responding.renew_submission_token(draft)
+        db.session.commit()
+    _remember(survey.slug, token, submission_token)
+    return draft, submission_token
 
 
 def _switchcurrent_language():
@@ -105,10 +132,10 @@ def start(slug, community_slug=None):
     if form.validate_on_submit():
         if ask and form.community.data != PREFER_NOT_TO_SAY:
             community = survey.community(form.community.data)
-        draft = responding.find_draft(survey, _session_token(slug))
+        draft, _submission_token = _find_draft(survey)
         if draft is None:
-            draft, token = responding.start_draft(survey, community)
-            _remember(slug, token)
+            draft, token, submission_token = responding.start_draft(survey, community)
+            _remember(slug, token, submission_token)
         else:
             responding.set_community(draft, community)
         db.session.commit()
@@ -130,35 +157,31 @@ def page(slug, number):
     survey = _open_survey(slug)
     if not survey.is_open:
         return _closed(survey)
-    draft = responding.find_draft(survey, _session_token(slug))
+    draft, submission_token = _find_draft(survey)
     if request.method == "POST":
-        return _post_page(survey, draft, number)
+        return _post_page(survey, draft, submission_token, number)
     if draft is None:
         return redirect(url_for(".start", slug=slug))
     if number - 1 not in responding.visible_pages(draft):
         shown = responding.next_page(draft, number - 1)
         return redirect(url_for(".page", slug=slug, number=1 if shown is None else shown + 1))
-    form = _page_form(draft, number)
+    definition = definition_of(draft.version)
+    form = _page_form(definition, draft.values, number, submission_token)
     if request.args.get("check"):
         form.validate()
-    return _render_page(draft, number, form)
+    return _render_page(definition, draft.values, number, form)
 
 
-def _page_form(draft, number, formdata=None):
-    form = build_page_form(
-        definition_of(draft.version),
-        number - 1,
-        current_language(),
-        draft.values,
-        formdata=formdata,
-    )
-    form.submission_token.data = draft.submission_token
+def _page_form(definition, values, number, submission_token, formdata=None):
+    form = build_page_form(definition, number - 1, current_language(), values, formdata=formdata)
+    form.submission_token.data = submission_token
     return form
 
 
-def _render_page(draft, number, form, status=200, csrf_failed=False):
-    pages = responding.visible_pages(draft)
-    definition = definition_of(draft.version)
+def _render_page(definition, values, number, form, status=200, csrf_failed=False):
+    # A page posted without a draft may be one its earlier answers would hide:
+    # it is still the page the family sees.
+    pages = sorted({*responding.shown_pages(definition, values), number - 1})
     return render_survey_page(definition, number, form, pages, csrf_failed=csrf_failed), status
 
 
@@ -182,49 +205,71 @@ def render_survey_page(definition, number, form, pages, csrf_failed=False, **ext
     )
 
 
-def _post_page(survey, draft, number):
+def _post_page(survey, draft, submission_token, number):
+    posted_token = request.form.get("submission_token", "")
+    from_session = draft is not None
+    if not from_session:
+        # The session was lost (cookie cleared or expired): the page's token finds the draft.
+        draft = responding.draft_for_submission(survey, posted_token)
+        submission_token = posted_token if draft else _page_token(posted_token)
     definition = definition_of(survey.current if draft is None else draft.version)
     if not 0 < number <= len(definition.sections):
         abort(404)
-    token = request.form.get("submission_token", "")
     # A page that comes back after the answers were sent (a double tap, a
-    # queued retry): the same answers are welcome, different ones are not.
+    # queued retry, the back button): the answers were sent; only a
+    # different last page is refused.
     posted = raw_values(request.form, definition.section_questions(number - 1))
-    replayed = _replayed(survey, definition, token, posted)
+    replayed = _replayed(survey, definition, posted_token, posted, number)
     if replayed is not None:
         return replayed
-    if draft is None:
-        # The session was lost (cookie cleared or expired): keep what was typed.
-        draft, session_token = responding.resume_draft(survey, token)
-        if draft is None:
-            community = survey.community(request.form.get("community", ""))
-            draft, session_token = responding.start_draft(survey, community, token)
-        _remember(survey.slug, session_token)
-    form = _page_form(draft, number, formdata=request.form)
+    values = draft.values if draft else {}
+    form = _page_form(definition, values, number, submission_token, formdata=request.form)
     valid = form.validate()
+    # A refused page stores nothing: the typed answers come back in the form.
     if form.errors.get("csrf_token"):
-        db.session.commit()
-        return _render_page(draft, number, form, status=400, csrf_failed=True)
-    # Whatever was typed is kept, even with errors: a closed tab loses nothing.
-    # The page and, on the last page, the response are one transaction.
+        return _render_page(definition, values, number, form, status=400, csrf_failed=True)
+    moving = _switchcurrent_language() or request.form.get("nav") == "back"
+    if not valid and not moving:
+        return _render_page(definition, values, number, form, status=422)
+    # Back and the language buttons keep whatever was typed, checked or not:
+    # a closed tab loses nothing. The page and, on the last page, the
+    # response are one transaction.
     try:
+        if not from_session:
+            draft, submission_token = _attach_draft(survey, draft, submission_token)
         responding.save_page(draft, posted)
-        outcome = _navigate(survey, draft, number, form, valid, posted)
+        outcome = _navigate(survey, draft, submission_token, number, posted)
         db.session.commit()
     except (IntegrityError, StaleDataError):
         # The last page sent twice at once (a double tap, a queued retry): one copy won.
         db.session.rollback()
-        replayed = _replayed(survey, definition, token, posted)
+        replayed = _replayed(survey, definition, posted_token, posted, number)
         if replayed is None:
             raise
         return replayed
     return outcome
 
 
-def _replayed(survey, definition, token, posted):
+def _page_token(posted_token):
+    """The submission token for a page shown before any draft exists."""
+    return posted_token if responding.is_token(posted_token) else responding.new_token()
+
+
+def _attach_draft(survey, draft, submission_token):
+    """Tie a draft to this browser: the one the page's token found, or a new one."""
+    if draft is None:
+        community = survey.community(request.form.get("community", ""))
+        draft, token, submission_token = responding.start_draft(survey, community, submission_token)
+    else:
+        token = responding.reattach(draft)
+    _remember(survey.slug, token, submission_token)
+    return draft, submission_token
+
+
+def _replayed(survey, definition, token, posted, number):
     """The page for answers already stored under ``token``; None if there are none."""
     try:
-        if not responding.check_replay(token, posted):
+        if not responding.check_replay(token, posted, number - 1):
             return None
     except responding.SubmissionConflict:
         return render_template("respond/conflict.html", definition=definition), 409
@@ -232,22 +277,20 @@ def _replayed(survey, definition, token, posted):
     return redirect(url_for(".thanks", slug=survey.slug))
 
 
-def _navigate(survey, draft, number, form, valid, posted):
+def _navigate(survey, draft, submission_token, number, posted):
     slug = survey.slug
-    if _switchcurrent_language():
+    if request.form.get("lang"):
         return redirect(url_for(".page", slug=slug, number=number))
     if request.form.get("nav") == "back":
         earlier = responding.previous_page(draft, number - 1)
         if earlier is None:
             return redirect(url_for(".start", slug=slug))
         return redirect(url_for(".page", slug=slug, number=earlier + 1))
-    if not valid:
-        return _render_page(draft, number, form, status=422)
     later = responding.next_page(draft, number - 1)
     if later is not None:
         return redirect(url_for(".page", slug=slug, number=later + 1))
     try:
-        responding.submit(draft, current_language(), posted)
+        responding.submit(draft, current_language(), posted, submission_token)
     except responding.IncompleteAnswers as incomplete:
         return redirect(url_for(".page", slug=slug, number=incomplete.page + 1, check=1))
     _forget(slug)

@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import re
 import secrets
 from datetime import UTC, datetime
 
@@ -14,6 +15,9 @@ from ..models import Answer, Draft, Response
 from .survey_store import definition_of
 
 TOKEN_BYTES = 32  # 256 bits: unguessable
+# What new_token() makes: 43 URL-safe characters. Anything else posted as a
+# token is ignored, so a stored token always fits its column.
+TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{43}")
 
 
 class IncompleteAnswers(Exception):
@@ -32,54 +36,75 @@ def new_token():
     return secrets.token_urlsafe(TOKEN_BYTES)
 
 
+def is_token(text):
+    """Whether ``text`` looks like a token Voces made (a posted one may be anything)."""
+    return bool(text) and TOKEN_SHAPE.fullmatch(text) is not None
+
+
 def _hash(token):
     return hashlib.sha256(token.encode()).hexdigest()
 
 
 def start_draft(survey, community, submission_token=None):
-    """Open a draft and return ``(draft, session_token)``.
+    """Open a draft and return ``(draft, session_token, submission_token)``.
 
-    Only a hash of the session token is stored. A known submission token is
-    reused so that a page posted after the cookie was lost is still recognised.
+    Only hashes of the two tokens are stored. A posted submission token is
+    reused when it is free, so that a page posted after the cookie was lost
+    (or queued on a phone) is still recognised when it comes back.
     """
     token = new_token()
-    if not submission_token or _token_in_use(submission_token):
+    if not is_token(submission_token) or _token_in_use(submission_token):
         submission_token = new_token()
     draft = Draft(
         token_hash=_hash(token),
         survey=survey,
         version=survey.current,
         community=community,
-        submission_token=submission_token,
+        submission_hash=_hash(submission_token),
         values={},
     )
     db.session.add(draft)
     db.session.flush()
-    return draft, token
+    return draft, token, submission_token
 
 
-def resume_draft(survey, submission_token):
-    """Reattach a draft to a browser whose session cookie was lost.
+def draft_for_submission(survey, submission_token):
+    """The draft a page's submission token belongs to, or None. Reads only.
 
-    Every page carries the draft's submission token, which is as secret as
-    the cookie. Returns ``(draft, new_session_token)`` or ``(None, None)``.
+    Every page carries the token, which is as secret as the session cookie:
+    it finds the draft again when the cookie was lost.
     """
-    if not submission_token:
-        return None, None
-    draft = db.session.scalar(
-        db.select(Draft).filter_by(survey_id=survey.id, submission_token=submission_token)
+    if not is_token(submission_token):
+        return None
+    return db.session.scalar(
+        db.select(Draft).filter_by(survey_id=survey.id, submission_hash=_hash(submission_token))
     )
-    if draft is None:
-        return None, None
+
+
+def reattach(draft):
+    """Give a found draft a new session token (the old cookie is gone) and return it."""
     token = new_token()
     draft.token_hash = _hash(token)
     db.session.flush()
-    return draft, token
+    return token
+
+
+def renew_submission_token(draft):
+    """A new submission token for a draft whose plain token nobody holds any more."""
+    submission_token = new_token()
+    draft.submission_hash = _hash(submission_token)
+    db.session.flush()
+    return submission_token
+
+
+def holds(draft, submission_token):
+    """Whether ``submission_token`` is this draft's."""
+    return is_token(submission_token) and _hash(submission_token) == draft.submission_hash
 
 
 def _token_in_use(submission_token):
     return (
-        db.session.scalar(db.select(Draft.id).filter_by(submission_token=submission_token))
+        db.session.scalar(db.select(Draft.id).filter_by(submission_hash=_hash(submission_token)))
         is not None
         or find_submission(submission_token) is not None
     )
@@ -99,11 +124,15 @@ def set_community(draft, community):
 
 def visible_pages(draft):
     """Indexes of the sections that have at least one question to show."""
-    definition = definition_of(draft.version)
+    return shown_pages(definition_of(draft.version), draft.values)
+
+
+def shown_pages(definition, values):
+    """Indexes of the sections with a question to show, given raw answers ``values``."""
     return [
         index
         for index in range(len(definition.sections))
-        if any(is_shown(q, draft.values) for q in definition.section_questions(index))
+        if any(is_shown(q, values) for q in definition.section_questions(index))
     ]
 
 
@@ -134,25 +163,43 @@ def find_submission(submission_token):
     return db.session.scalar(db.select(Response).filter_by(submission_token=submission_token))
 
 
-def check_replay(submission_token, values):
-    """For a token already submitted: True if these are the same answers.
+def check_replay(submission_token, values, page_index):
+    """For a token already submitted: True if page ``page_index`` needs nothing more.
 
-    Raises ``SubmissionConflict`` when the answers differ; the first stay.
-    Returns False when the token has not been submitted.
+    The last page is compared with what was sent: the same answers are a
+    harmless replay, different ones raise ``SubmissionConflict`` (the first
+    stay). An earlier page (the browser's back button after sending) has
+    nothing to compare with: the answers were sent. Returns False when the
+    token has not been submitted.
     """
     response = find_submission(submission_token)
     if response is None:
         return False
+    if page_index != _last_page(response):
+        return True
     if response.digest != digest(values):
         raise SubmissionConflict(submission_token)
     return True
 
 
-def submit(draft, language, last_values):
+def _last_page(response):
+    """The last page this family was shown, worked out from the answers stored."""
+    values = {}
+    for answer in response.answers:
+        value = answer.value if isinstance(answer.value, list) else [answer.value]
+        values[answer.question_key] = [str(v) for v in value]
+    pages = shown_pages(definition_of(response.version), values)
+    return pages[-1] if pages else None
+
+
+def submit(draft, language, last_values, submission_token):
     """Validate every shown page again and store the response in one go.
 
-    The draft is deleted: once answers are sent nothing unfinished remains.
+    ``submission_token`` is the draft's (the plain token lives only on the
+    phone). The draft is deleted: once answers are sent nothing unfinished remains.
     """
+    if not holds(draft, submission_token):
+        raise ValueError("not this draft's submission token")
     definition = definition_of(draft.version)
     values = draft.values
     answers = []
@@ -171,7 +218,7 @@ def submit(draft, language, last_values):
         language=language,
         role=next((a.value for a in answers if a.question_key == role_key), None),
         submitted_on=datetime.now(UTC).date(),
-        submission_token=draft.submission_token,
+        submission_token=submission_token,
         digest=digest(last_values),
         answers=answers,
     )

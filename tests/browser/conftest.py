@@ -1,11 +1,13 @@
 """Real-browser fixtures: Debian's Chromium, driven by Playwright, at a phone's size.
 
-The app runs on loopback on a fresh SQLite file with the bundled survey.
+The app runs on loopback with the bundled survey, on a fresh SQLite file or,
+when ``TEST_DATABASE_URL`` is set, on that database, as the other tests do.
 Chromium is the system one (``apt-get install chromium``); no browser is ever
 downloaded. Without it, or without the ``playwright`` package, these tests
 are skipped and say why.
 """
 
+import os
 import shutil
 from pathlib import Path
 
@@ -35,7 +37,8 @@ def browser():
 
 @pytest.fixture
 def live_app(tmp_path):
-    with fresh_app(tmp_path, SECRET_KEY="browser-tests") as app:
+    database_url = os.environ.get("TEST_DATABASE_URL")
+    with fresh_app(tmp_path, database_url, SECRET_KEY="browser-tests") as app:
         yield app
 
 

@@ -101,3 +101,77 @@ def test_text_reflows_without_sideways_scrolling(family, live_app, width, scale)
     every_page(person, live_app, measure)
 
     assert wide == {}
+
+
+def error_pages_and_banners(person, live_app, visit):
+    """Every error page and both banner states, calling ``visit(page, name)`` on each.
+
+    The closed survey and the conflict page are in ``every_page`` above.
+    """
+    page, lang = person.page, person.lang
+    page.goto(f"/s/no-such-survey?lang={lang}")
+    visit(page, "404 not found")
+    person.start("pacoima")
+    person.fill_page()
+    fields = [*page.evaluate(FIELDS), ["nav", "next"]]
+    stale = [(k, "an-expired-token" if k == "csrf_token" else v) for k, v in fields]
+    with page.expect_navigation():
+        page.evaluate(SUBMIT_AS_A_FORM, [page.url, stale])
+    expect(page.locator(".notice[role=alert]")).to_be_visible()
+    visit(page, "400 CSRF retry, answers kept")
+    with page.expect_navigation():
+        page.evaluate(SUBMIT_AS_A_FORM, [page.url, [*fields, ["one_word", "x" * 300_000]]])
+    visit(page, "413 too large")
+
+    page.goto("/s/safe-return/p/1")
+    person.fill_page()
+    page.context.set_offline(True)
+    person.press("next")
+    status = page.locator("#device-status")
+    expect(status).not_to_be_empty()
+    visit(page, "banner: waiting to send")
+    held = []  # the next page waits, so that "Sent." stays on screen while axe reads it
+    page.route(
+        "**/p/2", lambda r: held.append(r) if r.request.is_navigation_request() else r.continue_()
+    )
+    page.context.set_offline(False)
+    expect(status).to_have_text({"en": "Sent.", "es": "Enviada."}[lang])
+    visit(page, "banner: sent")
+    for _ in range(100):
+        if held:
+            break
+        page.wait_for_timeout(100)
+    with page.expect_navigation():
+        held[0].continue_()
+
+    live_app.config["SUBMIT_RATE_LIMIT"] = "1 per day"
+    for _ in range(2):
+        with page.expect_navigation():
+            page.evaluate(SUBMIT_AS_A_FORM, ["/s/safe-return/pacoima", []])
+    visit(page, "429 too many")
+
+
+@pytest.mark.parametrize("lang", ["en", "es"])
+def test_axe_finds_no_violation_on_error_pages_or_banners(family, live_app, lang):
+    axe, found, seen = Axe(), {}, []
+
+    def check(page, name):
+        expect(page.locator("html")).to_have_attribute("lang", lang)
+        seen.append((name, page.title()))
+        violations = axe.run(page, options={"resultTypes": ["violations"]}).response["violations"]
+        if violations:
+            found[name] = [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+    # The banners are the script's: the worker would hide the held page from the test.
+    error_pages_and_banners(family(lang, service_workers="block"), live_app, check)
+
+    assert found == {}
+    assert len(seen) == 6
+    titles = {name: title for name, title in seen}
+    words = {
+        "en": ("not found", "too long", "too many"),
+        "es": ("no encontramos", "demasiado larga", "demasiados"),
+    }[lang]
+    assert words[0] in titles["404 not found"].lower()
+    assert words[1] in titles["413 too large"].lower()
+    assert words[2] in titles["429 too many"].lower()

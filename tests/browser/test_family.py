@@ -77,7 +77,7 @@ def test_errors_are_announced_and_focus_moves_to_the_first(family, screenshot, l
     screenshot(page, f"{lang}-error")
 
 
-def test_after_next_focus_moves_to_the_new_page(family):
+def test_after_next_focus_moves_to_the_first_question_of_the_new_page(family):
     person = family("en")
     person.start("pacoima")
     person.fill_page()
@@ -86,10 +86,26 @@ def test_after_next_focus_moves_to_the_new_page(family):
         person.press("next")
 
     page = person.page
-    expect(page.get_by_role("heading", level=1)).to_be_focused()
-    page.keyboard.press("Tab")  # the next stop is the page's first question
-    first = page.locator("form#answers fieldset input, form#answers input[type=text]").first
+    expect(page).to_have_title(re.compile(r"^Health and safety at school · "))  # read out
+    first = page.locator("form#answers .q").first.locator("input, textarea").first
     expect(first).to_be_focused()
+    assert page.evaluate("window.scrollY") == 0  # the heading and progress stay in sight
+    page.keyboard.press("Tab")  # and the keyboard goes on from there
+    assert person.focused()["id"] != first.get_attribute("id")
+
+
+def test_focus_goes_to_the_chosen_answer_of_a_first_question_already_answered(family):
+    person = family("es")
+    person.start("pacoima")
+    page = person.page
+    person.fill_page()
+    page.locator("input[name=role]").nth(2).check()
+    with page.expect_navigation():
+        person.press("next")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Atrás").click()
+
+    expect(page.locator("input[name=role]").nth(2)).to_be_focused()
 
 
 def test_the_whole_survey_works_with_the_keyboard_alone(family, stored_responses, screenshot):
