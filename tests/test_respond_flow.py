@@ -3,6 +3,7 @@
 import hashlib
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import yaml
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import text
@@ -225,6 +226,26 @@ def test_hidden_questions_are_skipped_and_dropped(db, make_survey, tiny_definiti
     assert family.path == "/s/tiny/thanks"
     answers = db.session.scalars(db.select(Response)).one().answer_map()
     assert set(answers) == {"role", "need"}
+
+
+@pytest.mark.parametrize(("role", "shown"), [("parent", False), ("student", True)])
+def test_a_note_follows_its_condition(make_survey, tiny_definition, respondent, role, shown):
+    tiny_definition["sections"][1]["questions"].insert(
+        0,
+        {
+            "key": "students_note",
+            "type": "note",
+            "show_if": {"question": "role", "equals": "student"},
+            "text": {"en": "Students: ask a teacher for help.", "es": "Estudiantes: pidan ayuda."},
+        },
+    )
+    make_survey(tiny_definition)
+    family = respondent("tiny")
+    family.start(community="north", lang="en")
+    family.submit_page({"role": role})
+
+    assert family.path == "/s/tiny/p/2"
+    assert ("Students: ask a teacher for help." in family.text()) is shown
 
 
 def test_same_page_condition_is_shown_with_a_hint_and_counts_only_when_met(

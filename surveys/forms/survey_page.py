@@ -74,7 +74,21 @@ def build_page_form(
     source = _multidict(values, rendered) if formdata is None else formdata
     form = Form(formdata=source, meta={"csrf": csrf})
     form.questions, form.active, form.condition_hints = rendered, active, hints
+    form.shown_notes = _shown_notes(definition, section_index, merged, page_keys, preview)
     return form
+
+
+def _shown_notes(definition, section_index, values, page_keys, preview):
+    """Notes follow their conditions as questions do; one that depends on this
+    same page is shown, since no JavaScript can hide it."""
+    notes = [q for q in definition.section_questions(section_index) if q.is_note]
+    return {
+        note.key
+        for note in notes
+        if preview
+        or is_shown(note, values)
+        or (note.data.get("show_if") or {}).get("question") in page_keys
+    }
 
 
 def condition_hint(definition, condition, language, preview=False):
