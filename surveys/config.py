@@ -15,6 +15,8 @@ Environment variables (all optional in development):
 ``VOCES_PROXIES``
     How many reverse proxies (nginx, Caddy) stand in front; their
     ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are then trusted.
+``VOCES_MIN_CELL``
+    The smallest group whose counts, shares and quotes are shown (default 11).
 """
 
 import os
@@ -59,6 +61,8 @@ def from_environment(environ=os.environ):
         settings["SUBMIT_RATE_LIMIT"] = environ["VOCES_SUBMIT_RATE_LIMIT"]
     if environ.get("VOCES_PROXIES"):
         settings["PROXIES"] = int(environ["VOCES_PROXIES"])
+    if environ.get("VOCES_MIN_CELL"):
+        settings["MIN_CELL"] = min_cell(environ["VOCES_MIN_CELL"])
     if environ.get("VOCES_ENV") == "production":
         settings["PRODUCTION"] = True
         # HTTPS only: the browser then refuses the cookie over plain HTTP or
@@ -68,7 +72,23 @@ def from_environment(environ=os.environ):
 
 
 class ConfigurationError(RuntimeError):
-    """A setting that would make a production server unsafe."""
+    """A setting that is not valid, or that would make a production server unsafe."""
+
+
+def min_cell(value):
+    """``VOCES_MIN_CELL`` as a whole number of people, 2 or more.
+
+    At 1 every count would show, so the setting would protect nobody.
+    """
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 2:
+        raise ConfigurationError(
+            f"VOCES_MIN_CELL must be a whole number of people, 2 or more (not {value!r})."
+        )
+    return number
 
 
 def check_production(app):
@@ -118,7 +138,8 @@ class Config:
     # Survey pages posted from one address; a page a few seconds is a fast family.
     SUBMIT_RATE_LIMIT = "120 per minute"
 
-    # Summaries never show a count, share or quote from fewer respondents than this.
+    # Summaries never show a count, share or quote from fewer respondents than
+    # this (VOCES_MIN_CELL). Every page and download reads it when it is made.
     MIN_CELL = 11
     # Runs started from the leads' page go to a background thread; pages poll.
     ANALYSIS_IN_BACKGROUND = True
