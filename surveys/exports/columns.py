@@ -19,6 +19,7 @@ from ..services.versions import question_plans
 from . import speaking
 
 BATCH = 2000
+JOINED_KEPT = 4096  # joined labels kept per multiple-choice question
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 
@@ -121,14 +122,23 @@ class Layout:
                     f"{key}__other_text" if keys else f"{header}: {_('other, in their words')}"
                 )
         blank = [""] * len(choices)
+        joined = {}  # the same few combinations of choices come back row after row
 
         def fill(row):
             value = row["answers"].get(key)
             if value is None:
                 cells = ["", *blank]
             else:
-                chosen = {str(v) for v in _listed(value)}
-                cells = [_joined(value, labels), *(int(c in chosen) for c in choices)]
+                chosen = tuple(_listed(value))
+                text = joined.get(chosen)
+                if text is None:
+                    text = _joined(chosen, labels)
+                    if len(joined) < JOINED_KEPT:
+                        joined[chosen] = text
+                cells = [text]
+                if choices:
+                    keys = {str(v) for v in chosen}
+                    cells.extend(int(choice in keys) for choice in choices)
             if plan.other:
                 cells.append(_masked(row["other"].get(key)))
             return cells
@@ -139,7 +149,7 @@ class Layout:
 def _listed(value):
     """An answer as a list: a question that changed type between versions
     may hold one choice where the newest version takes several, or the reverse."""
-    return value if isinstance(value, list) else [value]
+    return value if isinstance(value, list | tuple) else [value]
 
 
 def _joined(value, labels):

@@ -45,7 +45,7 @@ def write_workbook(target, survey, language, filters, min_cell):
     workbook = xlsxwriter.Workbook(target, OPTIONS)
     with speaking(language):
         sheets = _Sheets(workbook, language)
-        summary = dashboard.build(survey, filters, sheets.text_language, min_cell)
+        summary = dashboard.summary_sheets(survey, filters, sheets.text_language, min_cell)
         sheets.responses(survey, filters)
         sheets.codebook(survey)
         sheets.themes(summary["themes"])

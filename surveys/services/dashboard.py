@@ -45,34 +45,48 @@ def _build(survey, filters, language, min_cell):
     render = Renderer(min_cell)
     definition = definition_of(survey.current)
     plans = question_plans(survey)
-    counts = _response_counts(survey, filters)
-    total = sum(counts["community"].values())
-    total_cell, breakdowns = _protect_all(counts, total, min_cell)
-    if total_cell.hidden:
-        # Like the first and last day: the days of too few answers say when
-        # those families answered.
-        breakdowns["day"] = {}
+    responses, total_cell = _responses_panel(survey, definition, plans, filters, language, render)
     return {
         "survey": _survey_facts(survey, definition, language, filters, total_cell),
         "filters": filters.chosen(),
         "min_cell": min_cell,
-        "responses": {
-            "total": render.cell(total_cell),
-            "empty": total == 0,
-            **{
-                f"by_{name}": _rows(
-                    breakdowns[name],
-                    total_cell,
-                    render,
-                    _labeller(name, survey, definition, plans, language),
-                )
-                for name in BREAKDOWNS
-            },
-        },
+        "responses": responses,
         "questions": _questions(survey, plans, filters, language, render, min_cell),
         "themes": theme_panel(survey, filters, language, min_cell),
         "focus_groups": focus_group_panel(survey, filters, render, min_cell),
     }
+
+
+def summary_sheets(survey, filters, language, min_cell):
+    """The responses and themes panels only, for the workbook's summary
+    sheets: the closed questions' counts, the slowest part, are not needed."""
+    with force_locale(language):
+        definition = definition_of(survey.current)
+        plans = question_plans(survey)
+        render = Renderer(min_cell)
+        responses, _total = _responses_panel(survey, definition, plans, filters, language, render)
+        return {"responses": responses, "themes": theme_panel(survey, filters, language, min_cell)}
+
+
+def _responses_panel(survey, definition, plans, filters, language, render):
+    """Responses in total and by community, language, role and day; and the total's cell."""
+    counts = _response_counts(survey, filters)
+    total = sum(counts["community"].values())
+    total_cell, breakdowns = _protect_all(counts, total, render.min_cell)
+    if total_cell.hidden:
+        # Like the first and last day: the days of too few answers say when
+        # those families answered.
+        breakdowns["day"] = {}
+    panel = {
+        f"by_{name}": _rows(
+            breakdowns[name],
+            total_cell,
+            render,
+            _labeller(name, survey, definition, plans, language),
+        )
+        for name in BREAKDOWNS
+    }
+    return {"total": render.cell(total_cell), "empty": total == 0, **panel}, total_cell
 
 
 def _survey_facts(survey, definition, language, filters, total):
