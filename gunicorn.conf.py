@@ -9,7 +9,12 @@ import os
 
 bind = os.environ.get("VOCES_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() + 1))
-timeout = 30
+# A sync worker is killed when one request takes longer than this. The
+# largest request is a lead's workbook download, built whole before its first
+# byte (an XLSX file is a zip): some 20 s for 100,000 responses on an idle
+# core (docs/benchmarks.md), so 30 s could kill it on a busy server. Slow
+# clients do not count against it: the reverse proxy buffers the response.
+timeout = 120
 graceful_timeout = 20
 keepalive = 5
 # Recycle workers now and then so that a slow leak never builds up.

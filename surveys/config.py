@@ -20,6 +20,8 @@ Environment variables (all optional in development):
     ``instance/translations``).
 ``VOCES_ANALYSIS_STALE_MINUTES``
     Minutes without progress after which a theme run is taken as dead.
+``VOCES_MIN_CELL``
+    The smallest group whose counts, shares and quotes are shown (default 11).
 """
 
 import os
@@ -69,6 +71,8 @@ def from_environment(environ=os.environ):
     if environ.get("VOCES_ANALYSIS_STALE_MINUTES"):
         minutes = float(environ["VOCES_ANALYSIS_STALE_MINUTES"])
         settings["ANALYSIS_STALE_AFTER"] = timedelta(minutes=minutes)
+    if environ.get("VOCES_MIN_CELL"):
+        settings["MIN_CELL"] = min_cell(environ["VOCES_MIN_CELL"])
     if environ.get("VOCES_ENV") == "production":
         settings["PRODUCTION"] = True
         # HTTPS only: the browser then refuses the cookie over plain HTTP or
@@ -78,7 +82,23 @@ def from_environment(environ=os.environ):
 
 
 class ConfigurationError(RuntimeError):
-    """A setting that would make a production server unsafe."""
+    """A setting that is not valid, or that would make a production server unsafe."""
+
+
+def min_cell(value):
+    """``VOCES_MIN_CELL`` as a whole number of people, 2 or more.
+
+    At 1 every count would show, so the setting would protect nobody.
+    """
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 2:
+        raise ConfigurationError(
+            f"VOCES_MIN_CELL must be a whole number of people, 2 or more (not {value!r})."
+        )
+    return number
 
 
 def check_production(app):
@@ -128,7 +148,8 @@ class Config:
     # Survey pages posted from one address; a page a few seconds is a fast family.
     SUBMIT_RATE_LIMIT = "120 per minute"
 
-    # Summaries never show a count, share or quote from fewer respondents than this.
+    # Summaries never show a count, share or quote from fewer respondents than
+    # this (VOCES_MIN_CELL). Every page and download reads it when it is made.
     MIN_CELL = 11
     # Runs started from the leads' page go to a background thread; pages poll.
     ANALYSIS_IN_BACKGROUND = True

@@ -4,15 +4,24 @@ import csv
 import io
 import json
 import re
+import zipfile
 from datetime import UTC, datetime
 
 import pytest
 import time_machine
+import xlsxwriter
+from bs4 import BeautifulSoup
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from surveys import create_app
+from surveys.config import ConfigurationError
+from surveys.exports import csv_export, report, xlsx_export
+from surveys.exports.plain_rows import PlainRowsWorksheet
 from surveys.models import Answer, DownloadRecord, Response, ThemeRun
+from surveys.services import audit, selection
 from tests.conftest import Auth
+from tests.test_dashboard import BIG_QUOTE, SMALL_QUOTE, make_two_groups
 
 # File names carry the day: every test here runs on one fixed day, so a run
 # that crosses midnight cannot change the expected names.
@@ -469,3 +478,262 @@ def test_workbook_joins_choices_in_one_column_with_their_labels(db, lead_client,
     values = " ".join(row[measures] for row in rows[1:] if row[measures])
     assert "Buena ventilación" in values or "Cubrebocas" in values  # labels, not keys
     assert "vaccine_info" not in values
+
+
+# CSV cells and empty files ────────────────────────────────────────────────
+
+
+def test_csv_neutralises_every_cell_a_spreadsheet_could_run(db, lead_client, answered):
+    kids = db.session.scalars(
+        db.select(Answer).filter_by(question_key="children_in_school").order_by(Answer.id)
+    ).first()
+    kids.value = -3
+    worry = db.session.scalars(
+        db.select(Answer).filter_by(question_key="biggest_worry").order_by(Answer.id.desc())
+    ).first()
+    worry.value = "\tTAB then @SUM(A1) and\rmore"
+    db.session.commit()
+    rows = read_csv(
+        lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv?lang=keys")
+    )
+    header, body = rows[0], rows[1:]
+    for row in rows:
+        assert_no_formula(row)
+    by_id = {row[0]: row for row in body}
+    assert by_id[str(kids.response_id)][header.index("children_in_school")] == "'-3"
+    assert by_id[str(worry.response_id)][header.index("biggest_worry")].startswith("'\tTAB")
+    counts = [row[header.index("children_in_school")] for row in body]
+    assert {c for c in counts if c and c != "'-3"} <= {str(n) for n in range(0, 16)}
+
+
+@pytest.mark.parametrize("lang", ["en", "es", "keys"])
+def test_csv_without_responses_is_a_header_only_file(db, lead_client, answered, lang):
+    # No response from Boyle Heights in Spanish by a student: nothing matches.
+    db.session.execute(db.delete(Answer))
+    db.session.execute(db.delete(Response))
+    db.session.commit()
+    response = lead_client.client.get(
+        f"/leads/surveys/safe-return/downloads/responses.csv?lang={lang}&community=pacoima"
+    )
+    assert response.is_streamed
+    rows = read_csv(response)
+    assert len(rows) == 1 and len(rows[0]) > 10
+    assert rows[0][0] == {"en": "Response", "es": "Respuesta", "keys": "response_id"}[lang]
+
+
+# The focus-group statements sheet ──────────────────────────────────────────
+
+
+def statements_sheet(client, query=""):
+    response = client.get(f"/leads/surveys/safe-return/downloads/responses.xlsx?lang=en{query}")
+    book = load_workbook(io.BytesIO(response.get_data()))
+    return list(book["focus-group statements"].values)
+
+
+def test_statements_sheet_holds_only_the_sessions_the_report_may_quote(
+    db, lead_client, make_user, survey
+):
+    big, _small = make_two_groups(db, survey, make_user("facilitator"))
+    rows = statements_sheet(lead_client.client)
+    assert rows[0] == ("Focus group", "Community", "Language", "Prompt", "Speaker", "Statement")
+    assert {row[0] for row in rows[1:]} == {big.id}
+    assert ("Pacoima", "es", "learning", None, "Necesitamos más tutoría después de clases.") in {
+        row[1:] for row in rows[1:]
+    }
+    assert (big.id, "Pacoima", "es", "learning", "parent", BIG_QUOTE) in rows
+    assert not any("Small group" in str(row) or SMALL_QUOTE in str(row) for row in rows)
+
+    too_few = "No quotes are shown: the sessions had too few participants"
+    for query in ("&community=boyle-heights", "&role=student", "&language=en"):
+        rows = statements_sheet(lead_client.client, query)
+        assert len(rows) == 2 and rows[1][0].startswith(too_few), query
+    assert {row[0] for row in statements_sheet(lead_client.client, "&language=es")[1:]} == {big.id}
+    assert statements_sheet(lead_client.client, "&community=east-la")[1] == (
+        "No finalized focus groups yet.",
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+
+
+def test_pdf_keeps_spanish_punctuation_intact(db, lead_client, make_user, answered):
+    make_two_groups(db, answered, make_user("facilitator"))
+    text = pdf_text(
+        lead_client.client.get("/leads/surveys/safe-return/downloads/report.pdf?lang=es").get_data()
+    )
+    assert BIG_QUOTE in " ".join(text.split())
+    for mark in "¿¡«»—áéíóúñ":
+        assert mark in text, mark
+
+
+# Recording a download only once it is made ────────────────────────────────
+
+
+def test_a_download_that_fails_to_build_leaves_no_record(db, lead_client, survey, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(xlsx_export, "write_workbook", broken)
+    monkeypatch.setattr(report, "pdf_bytes", broken)
+    for path in ("responses.xlsx", "report.pdf"):
+        with pytest.raises(RuntimeError):
+            lead_client.client.get(f"/leads/surveys/safe-return/downloads/{path}")
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(DownloadRecord.id))) == 0
+
+
+def test_a_csv_is_recorded_when_it_starts_to_stream(db, lead_client, answered, monkeypatch):
+    response = lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv")
+    assert response.is_streamed  # the header is out, the rows not yet read
+    assert db.session.scalar(db.select(db.func.count(DownloadRecord.id))) == 1
+    response.close()
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("no columns")
+
+    monkeypatch.setattr(csv_export, "Layout", broken)
+    with pytest.raises(RuntimeError):
+        lead_client.client.get("/leads/surveys/safe-return/downloads/responses.csv").get_data()
+    db.session.rollback()
+    assert db.session.scalar(db.select(db.func.count(DownloadRecord.id))) == 1
+
+
+# The admins' log, page by page ─────────────────────────────────────────────
+
+
+def test_the_download_log_pages_through_every_record(db, app, make_user, survey):
+    for number in range(205):
+        record = audit.record_download(survey, "responses_csv", "en", selection.Filters())
+        record.language = f"n{number}"  # to tell the records apart on the page
+    db.session.commit()
+    admin = Auth(app.test_client())
+    admin.login(make_user("admin"))
+
+    def page(query=""):
+        soup = BeautifulSoup(
+            admin.client.get(f"/admin/downloads{query}").get_data(as_text=True), "html.parser"
+        )
+        languages = [row.find_all("td")[4].get_text() for row in soup.select("tbody tr")]
+        links = {a.get_text(): a["href"] for a in soup.select("nav.pages a")}
+        return languages, links, soup.get_text()
+
+    first, links, text = page()
+    assert first == [f"n{n}" for n in range(204, 104, -1)]
+    assert "Page 1 of 3" in text and links == {"Older downloads": "/admin/downloads?page=2"}
+    second, links, _text = page("?page=2")
+    assert second == [f"n{n}" for n in range(104, 4, -1)]
+    assert set(links) == {"Newer downloads", "Older downloads"}
+    last, links, text = page("?page=3")
+    assert last == ["n4", "n3", "n2", "n1", "n0"] and "Page 3 of 3" in text
+    assert links == {"Newer downloads": "/admin/downloads?page=2"}
+    assert "past the end of the log" in page("?page=9")[2]
+
+
+# An operator's threshold, on the command line ─────────────────────────────
+
+
+@pytest.fixture
+def threshold_five(monkeypatch):
+    """VOCES_MIN_CELL=5 in the environment, before the app is made."""
+    monkeypatch.setenv("VOCES_MIN_CELL", "5")
+
+
+def test_cli_exports_use_the_operator_s_threshold(threshold_five, app, runner, survey, tmp_path):
+    assert app.config["MIN_CELL"] == 5
+    demo(runner, 40, seed=2)  # about 6 per community
+    for fmt, lang in (("json", "en"), ("html", "es")):
+        out = str(tmp_path / f"report.{fmt}")
+        result = runner.invoke(
+            args=["export", "report", "safe-return", "--format", fmt, "--lang", lang, "-o", out]
+        )
+        assert result.exit_code == 0, result.output
+    out = str(tmp_path / "responses.xlsx")
+    result = runner.invoke(
+        args=["export", "responses", "safe-return", "--format", "xlsx", "--lang", "es", "-o", out]
+    )
+    assert result.exit_code == 0, result.output
+
+    data = json.loads((tmp_path / "report.json").read_text(encoding="utf-8"))
+    counts = [row["count"] for row in data["responses"]["by_community"]]
+    assert data["min_cell"] == 5 and any(isinstance(n, int) and n < 11 for n in counts)
+    html = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert "menos de 5 personas" in html and "menos de 11" not in html
+    summary = list(load_workbook(tmp_path / "responses.xlsx").worksheets[3].values)
+    cells = [row[1] for row in summary[2:]]
+    assert any(isinstance(n, int) and n < 11 for n in cells)
+    assert "menos de 11" not in cells
+
+
+@pytest.mark.parametrize("value", ["0", "1", "eleven", "-4"])
+def test_a_threshold_that_protects_nobody_is_refused(monkeypatch, value):
+    monkeypatch.setenv("VOCES_MIN_CELL", value)
+    with pytest.raises(ConfigurationError, match="VOCES_MIN_CELL"):
+        create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+
+
+# The fast path of the responses sheet ─────────────────────────────────────
+
+TRICKY = [
+    "plain words",
+    "Señora Núñez — «¿sí?» ¡claro!",
+    'a & b < c > d "quoted"',
+    "line one\nline two",
+    " leading space",
+    "trailing space ",
+    "\ttab first",
+    "control \x01 and \x1f here",
+    "literal _x0041_ escape",
+    "non-characters \ufffe \uffff",
+    "emoji 😀 counts twice",
+    "x" * 40000,
+    "😀" * 20000,
+]
+
+
+def sheet_xml(path):
+    with zipfile.ZipFile(path) as archive:
+        return archive.read("xl/worksheets/sheet1.xml")
+
+
+def test_plain_rows_write_exactly_what_xlsxwriter_writes(tmp_path):
+    rows = [
+        [number, text, -2.5, None, "", 0, 10**12, 1 / 3, text[:5]]
+        for number, text in enumerate(TRICKY, 1)
+    ]
+    paths = {name: tmp_path / f"{name}.xlsx" for name in ("usual", "plain")}
+    for name, path in paths.items():
+        book = xlsxwriter.Workbook(str(path), xlsx_export.OPTIONS)
+        sheet = book.add_worksheet("responses", PlainRowsWorksheet)
+        sheet.set_column(0, 8, 20)
+        sheet.write_row(0, 0, [f"h{n}" for n in range(9)], book.add_format({"bold": True}))
+        for row, values in enumerate(rows, 1):
+            if name == "plain":
+                sheet.write_plain_row(row, values)
+                continue
+            for column, value in enumerate(values):
+                if isinstance(value, str) and value:
+                    sheet.write_string(row, column, value)
+                elif isinstance(value, int | float):
+                    sheet.write_number(row, column, value)
+        book.close()
+    assert sheet_xml(paths["plain"]) == sheet_xml(paths["usual"])
+    read = list(load_workbook(paths["plain"])["responses"].values)
+    assert read[2][1] == "Señora Núñez — «¿sí?» ¡claro!" and read[1][2] == -2.5
+    assert read[12][1] == "x" * 32767  # Excel's longest cell
+
+
+def test_plain_rows_refuse_what_they_cannot_write(tmp_path):
+    book = xlsxwriter.Workbook(str(tmp_path / "x.xlsx"), xlsx_export.OPTIONS)
+    sheet = book.add_worksheet("x", PlainRowsWorksheet)
+    sheet.write_plain_row(2, ["a"])
+    with pytest.raises(ValueError, match="already written"):
+        sheet.write_plain_row(1, ["b"])
+    with pytest.raises(TypeError, match="date"):
+        sheet.write_plain_row(3, [datetime.now(UTC).date()])
+    book.close()
+    other = xlsxwriter.Workbook(str(tmp_path / "y.xlsx"))
+    with pytest.raises(ValueError, match="constant_memory"):
+        other.add_worksheet("y", PlainRowsWorksheet).write_plain_row(1, ["a"])
+    other.close()

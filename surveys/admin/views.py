@@ -1,6 +1,6 @@
 """Administrators create accounts, hand out set-password links and disable accounts."""
 
-from flask import Blueprint, abort, redirect, render_template, url_for
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..auth.access import roles_required
@@ -76,4 +76,5 @@ def new_link(user_id):
 @roles_required("admin")
 def downloads():
     """The download log: who took which export of which survey, with which filters."""
-    return render_template("admin/downloads.html", records=audit.recent_downloads())
+    page = audit.downloads_page(request.args.get("page", 1, type=int))
+    return render_template("admin/downloads.html", page=page, records=page.items)

@@ -1,28 +1,27 @@
 """The columns of a responses export, shared by the CSV and the workbook.
 
 Questions come from every version of the survey, joined by their stable
-keys: the newest version's order and wording first, then questions that only
-older versions asked. Choices are joined the same way.
+keys (``services.versions``): the newest version's order and wording first,
+then questions that only older versions asked. Choices are joined the same way.
 """
 
 import json
-from dataclasses import dataclass, field
 from functools import lru_cache
 
 from flask_babel import gettext as _
 
 from ..analysis.redact import mask_personal_details
-from ..definition.model import OTHER_KEY, TEXT_TYPES
+from ..definition.model import TEXT_TYPES
 from ..extensions import db
 from ..models import Answer, Response
 from ..services import selection
-from ..services.survey_store import definition_of
+from ..services.versions import question_plans
 from . import speaking
 
 BATCH = 2000
+JOINED_KEPT = 4096  # joined labels kept per multiple-choice question
 # A spreadsheet runs a cell that starts with one of these as a formula.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
-LANGUAGES = ("en", "es")
 
 
 def neutralise(value):
@@ -32,72 +31,22 @@ def neutralise(value):
     return value
 
 
-@dataclass
-class QuestionPlan:
-    key: str
-    type: str
-    texts: dict
-    choices: dict = field(default_factory=dict)  # key -> {"en": label, "es": label}
-    other: bool = False
-
-    def text(self, language):
-        return self.key if language == "keys" else self.texts.get(language) or self.key
-
-    def label(self, choice, language):
-        if language == "keys":
-            return choice
-        return (self.choices.get(choice) or {}).get(language) or choice
-
-
-def question_plans(survey):
-    """Every question ever asked in ``survey`` (notes aside), newest wording first."""
-    plans = {}
-    for version in reversed(survey.versions):
-        for question in definition_of(version).questions:
-            if question.is_note:
-                continue
-            plan = plans.setdefault(
-                question.key,
-                QuestionPlan(question.key, question.type, _texts(question.text)),
-            )
-            for choice in _choices(question):
-                plan.choices.setdefault(
-                    choice, _texts(lambda lang, c=choice, q=question: _choice(q, c, lang))
-                )
-            plan.other = plan.other or question.allows_other
-    return list(plans.values())
-
-
-def _texts(text_of):
-    return {language: text_of(language) for language in LANGUAGES}
-
-
-def _choices(question):
-    if question.type == "yes_no":
-        return ["yes", "no"]
-    keys = [c["key"] for c in question.choices]
-    return [*keys, OTHER_KEY] if question.allows_other else keys
-
-
-def _choice(question, key, language):
-    with speaking(language):
-        if question.type == "yes_no":
-            return _("Yes") if key == "yes" else _("No")
-        if key == OTHER_KEY and question.allows_other:
-            return _("Other")
-        return question.choice_label(key, language)
-
-
 class Layout:
     """Headers and cells of one row per response, in one language or as keys.
 
     Each question gives a group of columns and one function that fills the
     whole group, so a row costs one call per question, not one per cell.
+    Every text cell comes out neutralised (``neutralise``): labels once, when
+    the layout is made, and open answers as they are masked.
     """
 
-    def __init__(self, survey, language, flags=True):
+    def __init__(self, survey, language, flags=True, numbers_as_text=True):
         self.language = language
         self.flags = flags  # a 0/1 column per choice of a multiple-choice question
+        # A CSV cell is text to a spreadsheet: "-5" is read like a formula
+        # start, so answers to number questions are neutralised like text.
+        # The workbook keeps them numbers, which a spreadsheet never runs.
+        self.numbers_as_text = numbers_as_text
         self.communities = {c.id: c for c in survey.communities}
         self.plans = question_plans(survey)
         self.groups = [self._meta()] + [self._question(plan) for plan in self.plans]
@@ -109,7 +58,7 @@ class Layout:
         cells = []
         for _headers, fill in self.groups:
             cells.extend(fill(row))
-        return [neutralise(cell) if type(cell) is str else cell for cell in cells]
+        return cells
 
     def _meta(self):
         keys = self.language == "keys"
@@ -119,9 +68,13 @@ class Layout:
                 if keys
                 else [_("Response"), _("Submitted on"), _("Language"), _("Community")]
             )
-        names = {c.id: c.slug if keys else c.name(self.language) for c in self.communities.values()}
+        names = {
+            c.id: neutralise(c.slug if keys else c.name(self.language))
+            for c in self.communities.values()
+        }
 
         def fill(row):
+            # The id, an ISO date and a language code never start like a formula.
             return [
                 row["id"],
                 row["submitted_on"].isoformat(),
@@ -140,12 +93,19 @@ class Layout:
             return [header], lambda row: [_masked(row["answers"].get(key))]
         if plan.type in ("single_choice", "yes_no"):
             labels = {choice: plan.label(choice, self.language) for choice in plan.choices}
+            safe = {choice: neutralise(label) for choice, label in labels.items()}
 
             def label(row):
                 value = row["answers"].get(key)
-                return ["" if value is None else labels.get(str(value), str(value))]
+                if value is None:
+                    return [""]
+                if type(value) is str and value in safe:
+                    return [safe[value]]
+                return [_joined(value, labels)]
 
             return [header], label
+        if self.numbers_as_text:
+            return [header], lambda row: [_as_text(row["answers"].get(key))]
         return [header], lambda row: [row["answers"].get(key)]
 
     def _multiple(self, plan, header):
@@ -162,15 +122,23 @@ class Layout:
                     f"{key}__other_text" if keys else f"{header}: {_('other, in their words')}"
                 )
         blank = [""] * len(choices)
+        joined = {}  # the same few combinations of choices come back row after row
 
         def fill(row):
             value = row["answers"].get(key)
             if value is None:
                 cells = ["", *blank]
             else:
-                chosen = {str(v) for v in value}
-                joined = "; ".join(labels.get(str(v), str(v)) for v in value)
-                cells = [joined, *(1 if choice in chosen else 0 for choice in choices)]
+                chosen = tuple(_listed(value))
+                text = joined.get(chosen)
+                if text is None:
+                    text = _joined(chosen, labels)
+                    if len(joined) < JOINED_KEPT:
+                        joined[chosen] = text
+                cells = [text]
+                if choices:
+                    keys = {str(v) for v in chosen}
+                    cells.extend(int(choice in keys) for choice in choices)
             if plan.other:
                 cells.append(_masked(row["other"].get(key)))
             return cells
@@ -178,13 +146,29 @@ class Layout:
         return headers, fill
 
 
+def _listed(value):
+    """An answer as a list: a question that changed type between versions
+    may hold one choice where the newest version takes several, or the reverse."""
+    return value if isinstance(value, list | tuple) else [value]
+
+
+def _joined(value, labels):
+    """The labels of the chosen answers ("Walk; Car"), neutralised."""
+    return neutralise("; ".join(labels.get(str(v), str(v)) for v in _listed(value)))
+
+
+def _as_text(value):
+    return "" if value is None else neutralise(str(value))
+
+
 @lru_cache(maxsize=8192)
 def _mask(text):
-    return mask_personal_details(text)
+    return neutralise(mask_personal_details(text))
 
 
 def _masked(text):
-    """Masked open text; short answers repeat ("nada", "no"), so masks are cached."""
+    """Masked, neutralised open text; short answers repeat ("nada", "no"), so
+    masks are cached."""
     return _mask(str(text)) if text not in (None, "") else ""
 
 

@@ -1,11 +1,11 @@
 """Responses as a workbook: responses, codebook, themes, community summary, focus groups.
 
 XlsxWriter writes row by row in constant-memory mode, and never turns a
-string into a formula or a link: a family's words stay words.
+string into a formula or a link: a family's words stay words. The
+responses sheet, by far the largest, is written through ``plain_rows``.
 """
 
 import tempfile
-from collections import defaultdict
 
 import xlsxwriter
 from flask_babel import gettext as _
@@ -13,10 +13,11 @@ from flask_babel import gettext as _
 from ..models.focus_group import SPEAKER_ROLES
 from ..services import dashboard
 from ..services.analysis_texts import focus_group_statements
-from ..services.publishing import version_changes
+from ..services.versions import LANGUAGES, question_plans
 from ..templating import hidden_words
 from . import speaking
-from .columns import LANGUAGES, Layout, iter_rows, neutralise, question_plans
+from .columns import Layout, iter_rows, neutralise
+from .plain_rows import PlainRowsWorksheet
 
 OPTIONS = {
     "constant_memory": True,
@@ -30,7 +31,11 @@ NARROW, WIDE, TEXT = 14, 24, 50
 def workbook_file(survey, language, filters, min_cell):
     """The workbook in an anonymous temporary file, rewound, ready to send."""
     handle = tempfile.TemporaryFile()  # noqa: SIM115  (the view closes it)
-    write_workbook(handle, survey, language, filters, min_cell)
+    try:
+        write_workbook(handle, survey, language, filters, min_cell)
+    except BaseException:
+        handle.close()
+        raise
     handle.seek(0)
     return handle
 
@@ -40,12 +45,12 @@ def write_workbook(target, survey, language, filters, min_cell):
     workbook = xlsxwriter.Workbook(target, OPTIONS)
     with speaking(language):
         sheets = _Sheets(workbook, language)
-        summary = dashboard.build(survey, filters, sheets.text_language, min_cell)
+        summary = dashboard.summary_sheets(survey, filters, sheets.text_language, min_cell)
         sheets.responses(survey, filters)
         sheets.codebook(survey)
         sheets.themes(summary["themes"])
         sheets.communities(summary)
-        sheets.focus_groups(survey, filters)
+        sheets.focus_groups(survey, filters, min_cell)
     workbook.close()
 
 
@@ -58,8 +63,8 @@ class _Sheets:
         self.bold = workbook.add_format({"bold": True, "text_wrap": True, "valign": "top"})
         self.percent = workbook.add_format({"num_format": "0%"})
 
-    def sheet(self, name, headers, widths):
-        sheet = self.workbook.add_worksheet(name[:31])
+    def sheet(self, name, headers, widths, worksheet_class=None):
+        sheet = self.workbook.add_worksheet(name[:31], worksheet_class)
         for column, width in enumerate(widths):
             sheet.set_column(column, column, width)
         sheet.freeze_panes(1, 0)
@@ -79,13 +84,14 @@ class _Sheets:
     def responses(self, survey, filters):
         # One column per question: the 0/1 column per choice, for statistics
         # packages, is in the CSV; here it would triple the cells to write.
-        layout = Layout(survey, self.language, flags=False)
+        layout = Layout(survey, self.language, flags=False, numbers_as_text=False)
         headers = layout.headers()
+        widths = [NARROW] * 4 + [WIDE] * (len(headers) - 4)
         # i18n: name of a spreadsheet tab (31 characters at most)
-        sheet = self.sheet(_("responses"), headers, [NARROW] * 4 + [WIDE] * (len(headers) - 4))
+        sheet = self.sheet(_("responses"), headers, widths, PlainRowsWorksheet)
         row = 0
-        for row, values in enumerate((layout.cells(r) for r in iter_rows(survey, filters)), 1):
-            self.write(sheet, row, values, shares=False)
+        for row, response in enumerate(iter_rows(survey, filters), 1):
+            sheet.write_plain_row(row, layout.cells(response))  # already neutralised
         if row == 0:
             self.write(sheet, 1, [_("No responses yet.")])
 
@@ -102,12 +108,11 @@ class _Sheets:
         sheet = self.sheet(
             _("codebook"), headers, [WIDE, NARROW, TEXT, TEXT, WIDE, WIDE, WIDE, TEXT]
         )
-        history = _history(survey)
         row = 0
         for plan in question_plans(survey):
             row += 1
             texts = [plan.texts[lang] for lang in LANGUAGES]
-            self.write(sheet, row, [plan.key, plan.type, *texts, "", "", "", history[plan.key]])
+            self.write(sheet, row, [plan.key, plan.type, *texts, "", "", "", _history(plan)])
             for key, labels in plan.choices.items():
                 row += 1
                 self.write(
@@ -181,7 +186,7 @@ class _Sheets:
                 ],
             )
 
-    def focus_groups(self, survey, filters):
+    def focus_groups(self, survey, filters, min_cell):
         headers = [
             _("Focus group"),
             _("Community"),
@@ -194,8 +199,12 @@ class _Sheets:
         sheet = self.sheet(
             _("focus-group statements"), headers, [NARROW, WIDE, NARROW, WIDE, NARROW, TEXT]
         )
+        # The groups whose words the dashboard and the report may quote: the
+        # same filters, and never a community's sessions of too few people.
+        groups = dashboard.focus_groups(survey, filters)
+        shown = {group.id for group in dashboard.quotable(groups, filters, min_cell)}
         names = {c.slug: c.name(self.text_language) for c in survey.communities}
-        statements = [s for s in focus_group_statements(survey) if _statement_matches(s, filters)]
+        statements = [s for s in focus_group_statements(survey) if s["focus_group_id"] in shown]
         for row, item in enumerate(statements, start=1):
             role = item["role"] if item["role"] in SPEAKER_ROLES else ""
             self.write(
@@ -210,30 +219,30 @@ class _Sheets:
                     item["text"],
                 ],
             )
-        if not statements:
+        if not groups:
             self.write(sheet, 1, [_("No finalized focus groups yet.")])
+        elif not statements:
+            self.write(
+                sheet,
+                1,
+                [
+                    _(
+                        "No quotes are shown: the sessions had too few participants "
+                        "to keep them from being recognised."
+                    )
+                ],
+            )
 
     def count(self, value):
         """A number stays a number; a hidden one reads "fewer than 11", translated."""
         return hidden_words(value) if isinstance(value, str) and value else value
 
 
-def _history(survey):
-    """Question key -> when its meaning changed ("changed in version 2; ..."), or ""."""
+def _history(plan):
+    """When the question's meaning changed ("changed in version 2; ..."), or ""."""
     words = {
         "added": lambda n: _("added in version %(n)s", n=n),
         "changed": lambda n: _("changed in version %(n)s", n=n),
         "removed": lambda n: _("removed in version %(n)s", n=n),
     }
-    notes = {}
-    for version, changes in reversed(version_changes(survey)):
-        for kind, keys in (changes or {}).items():
-            for key in keys:
-                notes.setdefault(key, []).append(words[kind](version.number))
-    return defaultdict(str, {key: "; ".join(found) for key, found in notes.items()})
-
-
-def _statement_matches(item, filters):
-    return (not filters.community or item["community"] == filters.community) and (
-        not filters.language or item["lang"] == filters.language
-    )
+    return "; ".join(words[kind](number) for kind, number in plan.changes)

@@ -1,7 +1,10 @@
 """The leads' dashboard of a survey and its downloads.
 
 Every download is an attachment with a file name made here, is never cached,
-and leaves one record in the download log (who, when, which, which filters).
+and leaves one record in the download log (who, when, which, which filters)
+once the file exists: a workbook or report is built first, and a streamed
+CSV is recorded as its first piece goes out. A download that fails before
+that leaves no record, since nothing left the server.
 """
 
 import os
@@ -89,16 +92,38 @@ def download_responses(slug, fmt):
     )
     if refused:
         return refused
-    audit.record_download(survey, f"responses_{fmt}", language, filters, user=current_user)
-    db.session.commit()
     name = filename(survey, "responses", fmt)
+    record = _recorder(survey, f"responses_{fmt}", language, filters)
     if fmt == "csv":
-        body = stream_with_context(csv_export.stream_csv(survey, language, filters))
+        pieces = csv_export.stream_csv(survey, language, filters)
+        body = stream_with_context(_recorded(pieces, record))
         return _attachment(Response(body, content_type=MEDIA_TYPES["csv"]), name)
     handle = xlsx_export.workbook_file(survey, language, filters, current_app.config["MIN_CELL"])
+    record()
     sent = Response(_chunks(handle), content_type=MEDIA_TYPES["xlsx"])
     sent.content_length = os.fstat(handle.fileno()).st_size
     return _attachment(sent, name)
+
+
+def _recorder(survey, download, language, filters):
+    def record():
+        audit.record_download(survey, download, language, filters, user=current_user)
+        db.session.commit()
+
+    return record
+
+
+def _recorded(pieces, record):
+    """The CSV's pieces, recorded once the header is made and before any answer is read.
+
+    Recording here, not after the last piece, keeps a download the client
+    stops halfway in the log; and the commit comes before the answers'
+    query, so it cannot cut that query's cursor short.
+    """
+    first = next(pieces)
+    record()
+    yield first
+    yield from pieces
 
 
 def _chunks(handle, size=64 * 1024):
@@ -115,9 +140,8 @@ def download_report(slug, fmt):
     language, filters, refused = _download_request(survey, REPORT_FORMATS, REPORT_LANGUAGES, fmt)
     if refused:
         return refused
-    audit.record_download(survey, f"report_{fmt}", language, filters, user=current_user)
-    db.session.commit()
     body = report.render(survey, fmt, language, filters, current_app.config["MIN_CELL"])
+    _recorder(survey, f"report_{fmt}", language, filters)()
     return _attachment(
         Response(body, content_type=MEDIA_TYPES[fmt]), filename(survey, "report", fmt)
     )

@@ -3,7 +3,7 @@
 from ..extensions import db
 from ..models import DownloadRecord
 
-LOG_PAGE = 200
+LOG_PAGE = 100
 
 
 def record_download(survey, download, language, filters, user=None, channel="web"):
@@ -21,8 +21,7 @@ def record_download(survey, download, language, filters, user=None, channel="web
     return record
 
 
-def recent_downloads(limit=LOG_PAGE):
-    """The newest records first, for the admins' page."""
-    return db.session.scalars(
-        db.select(DownloadRecord).order_by(DownloadRecord.id.desc()).limit(limit)
-    ).all()
+def downloads_page(page, per_page=LOG_PAGE):
+    """One page of records, newest first, for the admins' page (page 1 is the newest)."""
+    query = db.select(DownloadRecord).order_by(DownloadRecord.id.desc())
+    return db.paginate(query, page=page, per_page=per_page, error_out=False)

@@ -15,12 +15,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..analysis.redact import mask_personal_details
-from ..analysis.summary import SMALL, Cell, Renderer, protect_breakdown, summarize
-from ..definition.model import OTHER_KEY, localized
+from ..analysis.summary import COMPLEMENT, SMALL, Cell, Renderer, protect_breakdown, summarize
 from ..extensions import db
 from ..models import Answer, FocusGroup, Response
 from . import selection, themes
 from .survey_store import definition_of
+from .versions import question_plans
 
 CHART_TYPES = ("single_choice", "multiple_choice", "yes_no", "rating")
 BREAKDOWNS = ("community", "language", "role", "day")
@@ -44,38 +44,64 @@ def build(survey, filters, language, min_cell):
 def _build(survey, filters, language, min_cell):
     render = Renderer(min_cell)
     definition = definition_of(survey.current)
-    counts = _response_counts(survey, filters)
-    total = sum(counts["community"].values())
-    total_cell, breakdowns = _protect_all(counts, total, min_cell)
+    plans = question_plans(survey)
+    responses, total_cell = _responses_panel(survey, definition, plans, filters, language, render)
     return {
-        "survey": _survey_facts(survey, definition, language),
+        "survey": _survey_facts(survey, definition, language, filters, total_cell),
         "filters": filters.chosen(),
         "min_cell": min_cell,
-        "responses": {
-            "total": render.cell(total_cell),
-            "empty": total == 0,
-            **{
-                f"by_{name}": _rows(
-                    breakdowns[name],
-                    total_cell,
-                    render,
-                    _labeller(name, survey, definition, language),
-                )
-                for name in BREAKDOWNS
-            },
-        },
-        "questions": _questions(survey, definition, filters, language, render, min_cell),
+        "responses": responses,
+        "questions": _questions(survey, plans, filters, language, render, min_cell),
         "themes": theme_panel(survey, filters, language, min_cell),
         "focus_groups": focus_group_panel(survey, filters, render, min_cell),
     }
 
 
-def _survey_facts(survey, definition, language):
-    days = db.session.execute(
-        db.select(db.func.min(Response.submitted_on), db.func.max(Response.submitted_on)).filter_by(
-            survey_id=survey.id
+def summary_sheets(survey, filters, language, min_cell):
+    """The responses and themes panels only, for the workbook's summary
+    sheets: the closed questions' counts, the slowest part, are not needed."""
+    with force_locale(language):
+        definition = definition_of(survey.current)
+        plans = question_plans(survey)
+        render = Renderer(min_cell)
+        responses, _total = _responses_panel(survey, definition, plans, filters, language, render)
+        return {"responses": responses, "themes": theme_panel(survey, filters, language, min_cell)}
+
+
+def _responses_panel(survey, definition, plans, filters, language, render):
+    """Responses in total and by community, language, role and day; and the total's cell."""
+    counts = _response_counts(survey, filters)
+    total = sum(counts["community"].values())
+    total_cell, breakdowns = _protect_all(counts, total, render.min_cell)
+    if total_cell.hidden:
+        # Like the first and last day: the days of too few answers say when
+        # those families answered.
+        breakdowns["day"] = {}
+    panel = {
+        f"by_{name}": _rows(
+            breakdowns[name],
+            total_cell,
+            render,
+            _labeller(name, survey, definition, plans, language),
         )
-    ).one()
+        for name in BREAKDOWNS
+    }
+    return {"total": render.cell(total_cell), "empty": total == 0, **panel}, total_cell
+
+
+def _survey_facts(survey, definition, language, filters, total):
+    """Title, status and the first and last day of the answers the filters cover.
+
+    The days are left out when the answers are too few to show: one
+    response's day would say when that family answered.
+    """
+    days = (None, None)
+    if total.value and not total.hidden:
+        days = db.session.execute(
+            db.select(db.func.min(Response.submitted_on), db.func.max(Response.submitted_on)).where(
+                *selection.conditions(survey, filters)
+            )
+        ).one()
     return {
         "slug": survey.slug,
         "title": definition.text("title", language),
@@ -138,7 +164,7 @@ def _count_and_share(cell, total, render):
     return {"count": render.cell(cell), "share": render.share(share, cell, total)}
 
 
-def _labeller(name, survey, definition, language):
+def _labeller(name, survey, definition, plans, language):
     if name == "community":
         names = {c.slug: c.name(language) for c in survey.communities}
         return lambda key: names.get(key) or _("No community given")
@@ -146,21 +172,20 @@ def _labeller(name, survey, definition, language):
         languages = {"en": _("English"), "es": _("Spanish")}
         return lambda key: languages.get(key, key)
     if name == "role":
-        question = selection.role_question(survey)
-        return lambda key: (
-            question.choice_label(key, language) if question and key else _("Not given")
-        )
+        # Roles of every version: a role an older version offered keeps its name.
+        role = next((p for p in plans if p.key == definition.role_question), None)
+        return lambda key: role.label(key, language) if role and key else _("Not given")
     return lambda key: key.isoformat()
 
 
-def _questions(survey, definition, filters, language, render, min_cell):
-    """Bars for every closed question of the current version."""
-    questions = [q for q in definition.questions if q.type in CHART_TYPES]
-    tallies = _tally(survey, filters, {q.key for q in questions})
+def _questions(survey, plans, filters, language, render, min_cell):
+    """Bars for every closed question any version asked, joined by question key."""
+    charted = [plan for plan in plans if plan.type in CHART_TYPES]
+    tallies = _tally(survey, filters, {plan.key for plan in charted})
     total = selection.count_responses(survey, filters)
     return [
-        _question(q, tallies.get(q.key, (0, Counter())), total, language, render, min_cell)
-        for q in questions
+        _question(plan, tallies.get(plan.key, (0, Counter())), total, language, render, min_cell)
+        for plan in charted
     ]
 
 
@@ -187,20 +212,41 @@ def _tally(survey, filters, keys):
     return {key: (answered["n"], choices) for key, (answered, choices) in tallies.items()}
 
 
-def _options(question, language):
-    if question.type == "yes_no":
-        return [("yes", _("Yes")), ("no", _("No"))]
-    if question.type == "rating":
-        scale = question.data["scale"]
-        ends = {scale["min"]: scale.get("min_label"), scale["max"]: scale.get("max_label")}
-        return [
-            (str(n), f"{n} ({localized(ends[n], language)})" if ends.get(n) else str(n))
-            for n in range(scale["min"], scale["max"] + 1)
-        ]
-    options = [(c["key"], question.choice_label(c["key"], language)) for c in question.choices]
-    if question.allows_other:
-        options.append((OTHER_KEY, _("Other")))
+def _options(plan, choices, language):
+    """(key, label) of each answer to show: every choice of the newest version
+    asking the question, and older versions' choices that someone chose."""
+    options = []
+    for key in plan.choices:
+        label = plan.label(key, language)
+        until = plan.offered_until.get(key)
+        if until is not None:
+            if not choices[key]:
+                continue
+            label = _("%(label)s (offered up to version %(n)s)", label=label, n=until)
+        options.append((key, label))
     return options
+
+
+def _change_notes(plan):
+    """Plain sentences on when a later version added, changed or removed the question."""
+    words = {
+        "added": lambda n: _(
+            "Added in version %(n)s: families who answered an earlier version "
+            "were not asked this question.",
+            n=n,
+        ),
+        "changed": lambda n: _(
+            "Changed in version %(n)s: the wording or the choices differ between "
+            "versions; the answers to every version are counted together.",
+            n=n,
+        ),
+        "removed": lambda n: _(
+            "Removed in version %(n)s: only families who answered an earlier version "
+            "were asked this question.",
+            n=n,
+        ),
+    }
+    return [words[kind](number) for kind, number in plan.changes]
 
 
 def _protected_part(part, whole, min_cell):
@@ -208,42 +254,54 @@ def _protected_part(part, whole, min_cell):
     return protect_breakdown({"part": part, "rest": whole - part}, min_cell)[1]["part"]
 
 
-def _question(question, tally, total, language, render, min_cell):
+def _question(plan, tally, total, language, render, min_cell):
     answered, choices = tally
     answered_cell = _protected_part(answered, total, min_cell)
-    options = _options(question, language)
-    if question.type == "multiple_choice":
+    options = _options(plan, choices, language)
+    if plan.type == "multiple_choice":
         # Each choice splits those who answered in two: chose it, or not.
         cells = {key: _protected_part(choices[key], answered, min_cell) for key, _label in options}
     else:
         cells = protect_breakdown({key: choices[key] for key, _label in options}, min_cell)[1]
     if answered_cell.hidden:
+        # The bars would add up to the hidden count: hide them too, in true
+        # words ("hidden", not "fewer than 11" for a count of 30).
         cells = {
-            key: Cell(cell.value, cell.state if cell.hidden else SMALL)
+            key: cell if cell.hidden else Cell(cell.value, COMPLEMENT)
             for key, cell in cells.items()
         }
     return {
-        "key": question.key,
-        "type": question.type,
-        "text": question.text(language),
+        "key": plan.key,
+        "type": plan.type,
+        "text": plan.text(language),
         "answered": render.cell(answered_cell),
+        "changes": [{"change": kind, "version": number} for kind, number in plan.changes],
+        "notes": _change_notes(plan),
         "bars": [
-            {"key": key, "label": label, **_count_and_share(cells[key], answered_cell, render)}
+            {
+                "key": key,
+                "label": label,
+                "offered_until": plan.offered_until.get(key),
+                **_count_and_share(cells[key], answered_cell, render),
+            }
             for key, label in options
         ],
     }
 
 
 def theme_panel(survey, filters, language, min_cell):
-    """The latest finished run's themes and quotes, from its stored (suppressed) summary.
+    """The latest finished run's themes and quotes, suppressed.
 
-    With filters, the summary is worked out again over the run's stored texts
-    that match them, with the same rules.
+    The run keeps a summary suppressed when it was made; with filters, or
+    when the threshold has changed since, the summary is worked out again
+    over the run's stored texts that match, with the same rules.
     """
     run = themes.latest_run(survey, finished=True)
     if run is None:
         return None
-    summary = run.summary if not filters.chosen() else _filtered_summary(run, filters, min_cell)
+    summary = run.summary
+    if filters.chosen() or summary.get("min_cell") != min_cell:
+        summary = _filtered_summary(run, filters, min_cell)
     safe = {t["theme"]: t for t in summary.get("themes", [])}
     names = {c.slug: c.name(language) for c in survey.communities}
     return {
@@ -259,15 +317,25 @@ def theme_panel(survey, filters, language, min_cell):
                 "terms": theme.terms,
                 "not_useful": theme.not_useful,
                 "total": safe.get(theme.key, {}).get("total", 0),
-                "quotes": safe.get(theme.key, {}).get("quotes", []),
+                "quotes": [_quote(q) for q in safe.get(theme.key, {}).get("quotes", [])],
             }
             for theme in run.themes
         ],
         "communities": [
-            {**row, "name": names.get(row["community"]) or _("No community given")}
+            {
+                **row,
+                "name": names.get(row["community"]) or _("No community given"),
+                "quotes": [_quote(q) for q in row.get("quotes", [])],
+            }
             for row in summary.get("communities", [])
         ],
     }
+
+
+def _quote(quote):
+    """A quote without its text's id, which names the response (``r123-...``)
+    and so would tie the quote to its row in the responses download."""
+    return {key: quote.get(key) for key in ("text", "lang", "gloss", "theme")}
 
 
 def _filtered_summary(run, filters, min_cell):
@@ -289,27 +357,24 @@ def _matches(document, filters):
 
 def focus_group_panel(survey, filters, render, min_cell):
     """Finalized sessions and their participants; highlights only from large enough groups."""
-    groups = [g for g in _final_groups(survey, filters) if _group_matches(g, filters)]
-    column = ROLE_COUNTS.get(filters.role) if filters.role else None
-    people = [getattr(g, column) if column else g.participants for g in groups]
-    by_community = Counter()
-    for group, n in zip(groups, people, strict=True):
-        by_community[group.community_id] += n
-    participants = sum(people)
+    groups = focus_groups(survey, filters)
+    participants = sum(_people(filters, group) for group in groups)
     state = SMALL if 0 < participants < min_cell else "shown"
     return {
         "sessions": len(groups),
         "participants": render.cell(Cell(participants, state)),
-        "highlights": _highlights(groups, by_community, min_cell),
+        "highlights": _highlights(quotable(groups, filters, min_cell)),
     }
 
 
-def _final_groups(survey, filters):
+def focus_groups(survey, filters):
+    """The survey's finalized sessions that the filters cover, oldest first."""
     query = db.select(FocusGroup).filter_by(survey_id=survey.id, status="final")
     if filters.community:
         community = next(c for c in survey.communities if c.slug == filters.community)
         query = query.filter_by(community_id=community.id)
-    return db.session.scalars(query.order_by(FocusGroup.held_on, FocusGroup.id)).all()
+    groups = db.session.scalars(query.order_by(FocusGroup.held_on, FocusGroup.id)).all()
+    return [group for group in groups if _group_matches(group, filters)]
 
 
 def _group_matches(group, filters):
@@ -319,12 +384,25 @@ def _group_matches(group, filters):
     return not filters.role or (column is not None and getattr(group, column) > 0)
 
 
-def _highlights(groups, by_community, min_cell):
-    """Masked quotes, only where a community's sessions had ``min_cell`` people or more."""
+def _people(filters, group):
+    """The group's participants, or those of the chosen role."""
+    column = ROLE_COUNTS.get(filters.role) if filters.role else None
+    return getattr(group, column) if column else group.participants
+
+
+def quotable(groups, filters, min_cell):
+    """The groups whose notes may be quoted: those of communities whose
+    sessions had ``min_cell`` people or more (of the chosen role)."""
+    people = Counter()
+    for group in groups:
+        people[group.community_id] += _people(filters, group)
+    return [group for group in groups if people[group.community_id] >= min_cell]
+
+
+def _highlights(groups):
+    """Masked key quotes, a few per community."""
     taken, quotes = Counter(), []
     for group in groups:
-        if by_community[group.community_id] < min_cell:
-            continue
         for quote in group.latest.quotes if group.latest else []:
             if taken[group.community_id] < QUOTES_PER_COMMUNITY:
                 taken[group.community_id] += 1
