@@ -401,3 +401,21 @@ def test_the_command_hides_small_theme_counts_as_the_pages_do(app, db, answered,
             and line.split()[0] == str(theme.key)
         )
         assert line[7:20].strip() == str(totals[theme.key])
+
+
+def test_the_page_follows_the_threshold_in_force_not_the_runs(
+    app, db, answered, lead_client, runner
+):
+    run_cli(runner)  # suppressed with 11 when it was made
+    stored = latest(db).summary
+    app.config["MIN_CELL"] = 5  # an operator lowered VOCES_MIN_CELL since
+
+    text = BeautifulSoup(page(lead_client.client), "html.parser").get_text(" ")
+
+    assert "fewer than 5 people" in text
+    assert "fewer than 11" not in text
+    expected = themes.summary_for(latest(db), 5)
+    shown = [e["share"] for row in expected["communities"] for e in row["themes"]]
+    before = [e["share"] for row in stored["communities"] for e in row["themes"]]
+    assert shown != before, "some share hidden under 11 is shown under 5"
+    assert latest(db).summary == stored, "the stored run is left as it was"

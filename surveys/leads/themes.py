@@ -78,6 +78,7 @@ def themes_page(slug):
         latest if latest and latest.status == "done" else themes.latest_run(survey, finished=True)
     )
     language = current_language()
+    summary = themes.summary_for(finished, current_app.config["MIN_CELL"]) if finished else {}
     return render_template(
         "leads/themes.html",
         survey=survey,
@@ -91,9 +92,8 @@ def themes_page(slug):
         error=request.args.get("error"),
         communities={c.slug: c.name(language) for c in survey.communities},
         breakdowns=_breakdown_names(survey, language),
-        summary_themes={t["theme"]: t for t in (finished.summary or {}).get("themes", [])}
-        if finished
-        else {},
+        summary=summary,
+        summary_themes={t["theme"]: t for t in summary.get("themes", [])},
     )
 
 

@@ -9,13 +9,13 @@ Filters narrow every panel alike.
 
 import json
 from collections import Counter
-from dataclasses import replace
+from functools import partial
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..analysis.redact import mask_personal_details
-from ..analysis.summary import COMPLEMENT, SMALL, Cell, Renderer, protect_breakdown, summarize
+from ..analysis.summary import COMPLEMENT, SMALL, Cell, Renderer, protect_breakdown
 from ..extensions import db
 from ..models import Answer, FocusGroup, Response
 from . import selection, themes
@@ -299,9 +299,8 @@ def theme_panel(survey, filters, language, min_cell):
     run = themes.latest_run(survey, finished=True)
     if run is None:
         return None
-    summary = run.summary
-    if filters.chosen() or summary.get("min_cell") != min_cell:
-        summary = _filtered_summary(run, filters, min_cell)
+    keep = partial(_matches, filters=filters) if filters.chosen() else None
+    summary = themes.summary_for(run, min_cell, keep)
     safe = {t["theme"]: t for t in summary.get("themes", [])}
     names = {c.slug: c.name(language) for c in survey.communities}
     return {
@@ -336,15 +335,6 @@ def _quote(quote):
     """A quote without its text's id, which names the response (``r123-...``)
     and so would tie the quote to its row in the responses download."""
     return {key: quote.get(key) for key in ("text", "lang", "gloss", "theme")}
-
-
-def _filtered_summary(run, filters, min_cell):
-    state = themes.load_state(run)
-    documents = [d for d in state.documents if _matches(d, filters)]
-    ids = {d.id for d in documents}
-    result = state.result()
-    kept = [replace(t, quotes=[q for q in t.quotes if q.id in ids]) for t in result.themes]
-    return summarize(documents, replace(result, themes=kept), min_cell=min_cell)
 
 
 def _matches(document, filters):

@@ -480,6 +480,25 @@ def load_state(run):
     )
 
 
+def summary_for(run, min_cell, keep=None):
+    """The run's summary under the threshold in force now, over the documents
+    ``keep`` accepts (all by default).
+
+    The stored summary was suppressed with the threshold of its day; when that
+    has changed, or only some documents count, it is worked out again from the
+    run's stored texts with the same rules.
+    """
+    summary = run.summary or {}
+    if keep is None and summary.get("min_cell") == min_cell:
+        return summary
+    state = load_state(run)
+    documents = [d for d in state.documents if keep is None or keep(d)]
+    ids = {d.id for d in documents}
+    result = state.result()
+    kept = [replace(t, quotes=[q for q in t.quotes if q.id in ids]) for t in result.themes]
+    return summarize(documents, replace(result, themes=kept), min_cell=min_cell)
+
+
 def review(survey, user, kind, payload, finder=None):
     """Record a lead's edit and apply it to the latest run at once."""
     if kind not in EDIT_KINDS:
