@@ -37,6 +37,33 @@ class FreshRequestClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+# In CI (VOCES_STRICT_SKIPS=1) a test may skip only because of the database
+# engine of the run; any other skip (no Chromium, no Apertium, no Redis, no
+# XLSForm examples) means a missing install step, so it fails the run.
+ENGINE_SKIPS = ("this run uses SQLite", "TEST_DATABASE_URL is not set", "PostgreSQL uses pg_dump")
+
+
+def _refuse_unexpected_skip(report):
+    if not os.environ.get("VOCES_STRICT_SKIPS") or not report.skipped:
+        return
+    reason = str(report.longrepr[-1] if isinstance(report.longrepr, tuple) else report.longrepr)
+    if not any(allowed in reason for allowed in ENGINE_SKIPS):
+        report.outcome = "failed"
+        report.longrepr = f"skipped in a strict run (VOCES_STRICT_SKIPS): {reason}"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    _refuse_unexpected_skip(outcome.get_result())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_make_collect_report(collector):
+    outcome = yield
+    _refuse_unexpected_skip(outcome.get_result())
+
+
 @pytest.fixture
 def database_url(tmp_path):
     return os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'voces.sqlite'}"
