@@ -114,6 +114,13 @@ class Config:
     STAFF_SESSION_LIFETIME = timedelta(hours=12)
     # In-memory counts suit one process; set a Redis URL for several workers.
     RATELIMIT_STORAGE_URI = "memory://"
+    # When Redis cannot be reached, each worker counts in its own memory (and
+    # logs a warning) rather than answer families and staff with an error;
+    # it goes back to Redis once Redis answers again. A Redis that hangs is
+    # given up on after a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = False
     # Survey pages posted from one address; a page a few seconds is a fast family.
     SUBMIT_RATE_LIMIT = "120 per minute"

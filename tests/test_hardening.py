@@ -2,13 +2,17 @@
 
 import logging
 import re
+import secrets
+import socket
 
 import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveys import create_app
 from surveys.config import DEV_SECRET_KEY, ConfigurationError
-from tests.conftest import csrf_token
+from surveys.extensions import db as _db
+from surveys.extensions import limiter
+from tests.conftest import Auth, FreshRequestClient, Respondent, csrf_token
 from tests.test_focus_groups import create_session, save_notes
 
 PAGES = [
@@ -148,3 +152,84 @@ def test_posting_survey_pages_is_rate_limited(app, client, survey):
 
     assert 429 not in statuses[:3] and statuses[3] == 429
     assert client.get("/s/safe-return").status_code == 200  # reading is never limited
+
+
+@pytest.fixture
+def app_with(database_url, monkeypatch):
+    """Another app on the test database, with its own settings (as a worker with its own env).
+
+    The limiter is one object per process: what an app's settings leave in it
+    (a storage marked unreachable, a key prefix) is put back after the test.
+    """
+    monkeypatch.setattr(limiter, "_storage_dead", False)
+    monkeypatch.setattr(limiter, "_key_prefix", "")
+    made = []
+
+    def make(**settings):
+        config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+        made.append(create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url, **settings}))
+        made[-1].test_client_class = FreshRequestClient
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
+
+
+def closed_port():
+    with socket.socket() as probe:  # bound, never listening, then closed
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_redis_outage_neither_stops_families_nor_staff(app_with, survey, make_user, caplog):
+    """Redis down: each worker counts in its own memory, with a warning, and nobody gets a 500."""
+    outage = app_with(
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}",
+        SUBMIT_RATE_LIMIT="40 per minute",
+    )
+    client = outage.test_client()
+    family = Respondent(client, "safe-return")
+    family.start(community="pacoima", lang="es")
+    assert family.complete().request.path == "/s/safe-return/thanks"
+    assert Auth(client).login(make_user("lead")).status_code == 302
+
+    assert "Rate limit storage unreachable" in caplog.text
+    stranger = Auth(outage.test_client())
+    statuses = [stranger.login("nobody@example.org", "wrong").status_code for _ in range(6)]
+    assert statuses[0] == 200 and statuses[-1] == 429  # the login limit still holds
+
+
+def redis_url():
+    url = "redis://127.0.0.1:6379"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip(f"no Redis server at {url}: the shared rate-limit test needs one")
+    return url
+
+
+def test_rate_limits_are_shared_through_redis(app_with, survey):
+    """Counts live in Redis: a worker that starts afresh still sees them."""
+    import redis
+
+    url, prefix = redis_url(), f"voces-test-{secrets.token_hex(4)}"
+    settings = {
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "SUBMIT_RATE_LIMIT": "3 per minute",
+    }
+    try:
+        first = app_with(**settings).test_client()
+        statuses = [first.post("/s/safe-return", data={}).status_code for _ in range(3)]
+        second = app_with(**settings).test_client()  # a new worker: nothing counted in memory
+
+        assert 429 not in statuses
+        assert second.post("/s/safe-return", data={}).status_code == 429
+        assert redis.Redis.from_url(url).keys(f"*{prefix}*")
+    finally:
+        store = redis.Redis.from_url(url)
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+        store.close()
