@@ -12,6 +12,9 @@ workers = int(os.environ.get("WEB_CONCURRENCY", 2 * multiprocessing.cpu_count() 
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
+# No control socket (~/.gunicorn/gunicorn.ctl): nothing uses it, and two servers
+# on one machine would share its path.
+control_socket_disable = True
 # Recycle workers now and then so that a slow leak never builds up.
 max_requests = 20_000
 max_requests_jitter = 2_000

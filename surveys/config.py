@@ -90,7 +90,9 @@ class Config:
     PRODUCTION = False
     PROXIES = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (logged with a 500) never
+    # quotes the values of the statement, which may be a family's answers.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     PUBLIC_URL = "http://127.0.0.1:5000"
 
     LANGUAGES = ("en", "es")

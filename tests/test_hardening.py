@@ -4,6 +4,8 @@ import logging
 import re
 import secrets
 import socket
+import subprocess
+import sys
 
 import pytest
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -233,3 +235,50 @@ def test_rate_limits_are_shared_through_redis(app_with, survey):
         for key in store.scan_iter(f"*{prefix}*"):
             store.delete(key)
         store.close()
+
+
+# A fresh process, with no test logging set up: what reaches stderr on its own.
+LOGGING_PROBE = """
+import sys
+from surveys import create_app
+from surveys.extensions import db
+
+app = create_app({"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "WTF_CSRF_ENABLED": False})
+
+@app.get("/set-password/<token>/fail")
+@app.get("/fail/<token>")
+def fail(token):
+    raise ValueError("cannot read\\r\\nFAKE-RECORD: admin logged in")
+
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+client.post("/login", data={"email": "nobody@example.org", "password": "x" * 12})
+print(client.get("/set-password/SECRET-TOKEN-31/fail").status_code)
+print(client.get("/fail/x%0D%0AFAKE-PATH").status_code)
+"""
+
+
+def test_records_and_tracebacks_reach_stderr_on_one_line_each(tmp_path):
+    url = f"sqlite:///{tmp_path / 'probe.sqlite'}"
+    run = subprocess.run(
+        [sys.executable, "-c", LOGGING_PROBE, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = run.stderr.splitlines()
+
+    assert run.stdout.split() == ["500", "500"]
+    assert any(
+        line.endswith("surveys.services.accounts: login failed (unknown account)") for line in lines
+    )
+    assert any(
+        "[ERROR] surveys: Exception on /set-password/[token]/fail [GET]" in line for line in lines
+    )
+    assert any(line.endswith("Exception on /fail/x\\r\\nFAKE-PATH [GET]") for line in lines)
+    assert any(line.startswith("    Traceback") for line in lines)  # the 500, server-side
+    assert "ValueError: cannot read" in run.stderr and "SECRET-TOKEN" not in run.stderr
+    assert not any(line.startswith("FAKE") for line in lines)  # no forged line
