@@ -189,10 +189,13 @@ def _post_page(survey, draft, number):
     token = request.form.get("submission_token", "")
     # A page that comes back after the answers were sent (a double tap, a
     # queued retry): the same answers are welcome, different ones are not.
+    # While a draft holds the token they have not been sent (the response and
+    # the draft's deletion are one transaction), so there is nothing to look up.
     posted = raw_values(request.form, definition.section_questions(number - 1))
-    replayed = _replayed(survey, definition, token, posted)
-    if replayed is not None:
-        return replayed
+    if draft is None or draft.submission_token != token:
+        replayed = _replayed(survey, definition, token, posted)
+        if replayed is not None:
+            return replayed
     if draft is None:
         # The session was lost (cookie cleared or expired): keep what was typed.
         draft, session_token = responding.resume_draft(survey, token)

@@ -1,5 +1,7 @@
 """Surveys and their versions in the database."""
 
+import weakref
+
 from ..definition import Definition
 from ..extensions import db
 from ..models import Community, Survey, SurveyVersion
@@ -40,8 +42,16 @@ def published_definition(survey):
     return survey.current.definition if survey.versions else survey.draft
 
 
+# A stored version never changes: one Definition per loaded version, so its
+# questions and fingerprints are worked out once however often a request asks.
+_definitions = weakref.WeakKeyDictionary()
+
+
 def definition_of(version):
-    return Definition(version.definition)
+    definition = _definitions.get(version)
+    if definition is None:
+        definition = _definitions[version] = Definition(version.definition)
+    return definition
 
 
 def load_definition(data):
