@@ -114,8 +114,9 @@ class Config:
     # Staff sessions: 30 minutes without activity, 12 hours at most.
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
     STAFF_SESSION_LIFETIME = timedelta(hours=12)
-    # In-memory counts suit one process; set a Redis URL for several workers.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Counts in each worker's memory (extensions.WorkerMemory) suit one process;
+    # set a Redis URL for several workers.
+    RATELIMIT_STORAGE_URI = "worker-memory://"
     # When Redis cannot be reached, each worker counts in its own memory (and
     # logs a warning) rather than answer families and staff with an error;
     # it goes back to Redis once Redis answers again. A Redis that hangs is

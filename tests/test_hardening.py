@@ -8,12 +8,13 @@ import subprocess
 import sys
 
 import pytest
+import time_machine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveys import create_app
 from surveys.config import DEV_SECRET_KEY, ConfigurationError
+from surveys.extensions import WorkerMemory, limiter
 from surveys.extensions import db as _db
-from surveys.extensions import limiter
 from tests.conftest import Auth, FreshRequestClient, Respondent, csrf_token
 from tests.test_focus_groups import create_session, save_notes
 
@@ -282,3 +283,18 @@ def test_records_and_tracebacks_reach_stderr_on_one_line_each(tmp_path):
     assert any(line.startswith("    Traceback") for line in lines)  # the 500, server-side
     assert "ValueError: cannot read" in run.stderr and "SECRET-TOKEN" not in run.stderr
     assert not any(line.startswith("FAKE") for line in lines)  # no forged line
+
+
+def test_worker_memory_counts_within_a_window_and_forgets_after_it():
+    from datetime import datetime, timedelta
+
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0), tick=False) as clock:
+        store = WorkerMemory()
+        assert [store.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+        assert store.get("k") == 3 and store.get("other") == 0
+        assert store.get_expiry("k") == datetime(2026, 3, 2, 9, 1).timestamp()
+        clock.shift(timedelta(seconds=61))  # the window has ended
+        assert store.get("k") == 0 and store.incr("k", 60) == 1
+        clock.shift(timedelta(minutes=5))
+        store.incr("fresh", 60)  # a hit now and then drops every ended window
+        assert set(store.counts) == {"fresh"}
