@@ -14,6 +14,7 @@ from urllib.parse import urlencode
 
 import pytest
 
+from surveys.config import DEV_SECRET_KEY
 from tests.conftest import csrf_token
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -116,3 +117,31 @@ def test_error_log_records_logins_and_names_no_client(gunicorn):
     requests = [line for line in log.splitlines() if '"GET ' in line or '"POST ' in line]
     assert len(requests) >= 2 and not any("127.0.0.1" in line for line in requests)
     assert "127.0.0.1" not in log.replace(f"Listening at: {base}", "")
+
+
+@pytest.mark.parametrize(
+    ("settings", "reason"),
+    [({"SECRET_KEY": DEV_SECRET_KEY}, "SECRET_KEY"), ({"FLASK_DEBUG": "1"}, "debug on")],
+)
+def test_production_server_refuses_to_start_unsafe(tmp_path, settings, reason):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'refused.sqlite'}",
+        "SECRET_KEY": "s" * 64,
+        "VOCES_ENV": "production",
+        "VOCES_BIND": f"127.0.0.1:{free_port()}",
+        "WEB_CONCURRENCY": "1",
+        **settings,
+    }
+    run = subprocess.run(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert run.returncode != 0
+    assert "Error: VOCES_ENV=production" in run.stderr and reason in run.stderr
+    assert "Booting worker" not in run.stderr  # it never served anything
