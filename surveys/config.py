@@ -11,10 +11,13 @@ Environment variables (all optional in development):
 ``VOCES_ENV=production``
     Secure, ``__Host-`` prefixed session cookie (HTTPS only).
 ``RATELIMIT_STORAGE_URI``
-    ``redis://127.0.0.1:6379`` when several workers share the rate limits.
+    ``redis://127.0.0.1:6379`` when several workers share the rate limits
+    (each worker counts alone otherwise, and while Redis is unreachable).
 ``VOCES_PROXIES``
     How many reverse proxies (nginx, Caddy) stand in front; their
-    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are then trusted.
+    ``X-Forwarded-For``, ``-Proto`` and ``-Host`` are then trusted, and
+    ``X-Forwarded-For`` gives the address the rate limits count. Only when
+    every request comes through them.
 """
 
 import os
