@@ -1,9 +1,11 @@
 # Voces in a container: gunicorn on port 8000, PostgreSQL from DATABASE_URL.
-# See compose.yaml and the README ("Deploying with Docker").
+# See compose.yaml and the README ("Docker", under "Deploying with gunicorn").
 FROM python:3.11-slim-bookworm
 
+# No VOCES_PROXIES here: the image trusts no X-Forwarded-* header unless told
+# that a reverse proxy stands in front (see compose.yaml).
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 PIP_NO_CACHE_DIR=1 \
-    VOCES_ENV=production VOCES_BIND=0.0.0.0:8000 VOCES_PROXIES=1
+    VOCES_ENV=production VOCES_BIND=0.0.0.0:8000
 RUN apt-get update \
     && apt-get install -y --no-install-recommends apertium apertium-eng-spa \
         libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core \

@@ -26,9 +26,11 @@ inserts = Table(
 )
 
 app = create_app()
-# Every worker imports this module; whichever comes second finds the table there.
+# gunicorn imports this module once (preload_app) or once per worker; a second
+# import finds the table there.
 with app.app_context(), contextlib.suppress(DatabaseError):
     metadata.create_all(db.engine)
+    db.engine.dispose()
 
 
 @csrf.exempt

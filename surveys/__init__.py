@@ -1,6 +1,5 @@
 """Voces: multilingual family surveys for community coalitions."""
 
-import logging
 import os
 
 from flask import Flask
@@ -24,7 +23,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     check_production(app)
-    logs.install()
+    logs.init_app(app)
     register_proxies(app)
     register_database(app)
     register_extensions(app)
@@ -106,6 +105,3 @@ def register_cli(app):
     from . import cli
 
     cli.init_app(app)
-
-
-logging.getLogger(__name__).addHandler(logging.NullHandler())

@@ -11,10 +11,13 @@ Environment variables (all optional in development):
 ``VOCES_ENV=production``
     Secure, ``__Host-`` prefixed session cookie (HTTPS only).
 ``RATELIMIT_STORAGE_URI``
-    ``redis://127.0.0.1:6379`` when several workers share the rate limits.
+    ``redis://127.0.0.1:6379`` when several workers share the rate limits
+    (each worker counts alone otherwise, and while Redis is unreachable).
 ``VOCES_PROXIES``
     How many reverse proxies (nginx, Caddy) stand in front; their
-    ``X-Forwarded-Proto`` and ``X-Forwarded-Host`` are then trusted.
+    ``X-Forwarded-For``, ``-Proto`` and ``-Host`` are then trusted, and
+    ``X-Forwarded-For`` gives the address the rate limits count. Only when
+    every request comes through them.
 ``VOCES_TRANSLATION_CACHE``
     The folder where theme runs keep machine translations (default
     ``instance/translations``).
@@ -120,7 +123,9 @@ class Config:
     PRODUCTION = False
     PROXIES = 0  # reverse proxies in front whose X-Forwarded-* headers are trusted
     SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    # hide_parameters: a database error's text (logged with a 500) never
+    # quotes the values of the statement, which may be a family's answers.
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
     PUBLIC_URL = "http://127.0.0.1:5000"
 
     LANGUAGES = ("en", "es")
@@ -142,8 +147,16 @@ class Config:
     # Staff sessions: 30 minutes without activity, 12 hours at most.
     STAFF_IDLE_TIMEOUT = timedelta(minutes=30)
     STAFF_SESSION_LIFETIME = timedelta(hours=12)
-    # In-memory counts suit one process; set a Redis URL for several workers.
-    RATELIMIT_STORAGE_URI = "memory://"
+    # Counts in each worker's memory (extensions.WorkerMemory) suit one process;
+    # set a Redis URL for several workers.
+    RATELIMIT_STORAGE_URI = "worker-memory://"
+    # When Redis cannot be reached, each worker counts in its own memory (and
+    # logs a warning) rather than answer families and staff with an error;
+    # it goes back to Redis once Redis answers again. A Redis that hangs is
+    # given up on after a second.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_STORAGE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1}
     RATELIMIT_HEADERS_ENABLED = False
     # Survey pages posted from one address; a page a few seconds is a fast family.
     SUBMIT_RATE_LIMIT = "120 per minute"

@@ -13,6 +13,8 @@ import yaml
 from bs4 import BeautifulSoup
 from flask import g, has_app_context
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.exc import OperationalError
 
 from surveys import create_app
 from surveys.config import PACKAGE_DIR
@@ -62,6 +64,31 @@ def pytest_runtest_makereport(item, call):
 def pytest_make_collect_report(collector):
     outcome = yield
     _refuse_unexpected_skip(outcome.get_result())
+
+
+def unreachable_database(url):
+    """Why the database server of ``url`` cannot be used, or None."""
+    engine = create_engine(url)
+    try:
+        with engine.connect():
+            return None
+    except OperationalError as error:
+        return str(error.orig).strip().splitlines()[0]
+    finally:
+        engine.dispose()
+
+
+def pytest_collection_modifyitems(config, items):
+    """With TEST_DATABASE_URL's server down, skip the database tests, for one reason, asked once."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    problem = url and unreachable_database(url)
+    if not problem:
+        return
+    where = make_url(url).render_as_string(hide_password=True)
+    skip = pytest.mark.skip(reason=f"database tests skipped: {where} cannot be reached ({problem})")
+    for item in items:
+        if "database_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(skip)
 
 
 @pytest.fixture

@@ -1,5 +1,11 @@
 """The app factory, configuration, the database engines and migrations."""
 
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -77,3 +83,35 @@ def test_postgresql_is_reachable_when_configured(database_url):
     with engine.connect() as connection:
         assert connection.execute(text("SELECT 1")).scalar() == 1
     engine.dispose()
+
+
+def test_database_tests_are_skipped_with_one_reason_when_postgresql_is_down(tmp_path):
+    """TEST_DATABASE_URL naming a server that is not there: skips, not a wall of errors."""
+    with socket.socket() as probe:  # a loopback port nobody listens on
+        probe.bind(("127.0.0.1", 0))
+        closed = probe.getsockname()[1]
+    env = {**os.environ, "TEST_DATABASE_URL": f"postgresql+psycopg://u@127.0.0.1:{closed}/t"}
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-rs",
+            __file__,
+            "-k",
+            "migrations or reachable or environment",
+        ],
+        cwd=Path(__file__).parents[1],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert run.returncode == 0, run.stdout
+    last = run.stdout.strip().splitlines()[-1]
+    assert last.startswith("1 passed, 2 skipped") and "error" not in last
+    assert f"127.0.0.1:{closed}/t cannot be reached" in run.stdout

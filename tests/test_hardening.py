@@ -2,13 +2,20 @@
 
 import logging
 import re
+import secrets
+import socket
+import subprocess
+import sys
 
 import pytest
+import time_machine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from surveys import create_app
 from surveys.config import DEV_SECRET_KEY, ConfigurationError
-from tests.conftest import csrf_token
+from surveys.extensions import WorkerMemory, limiter
+from surveys.extensions import db as _db
+from tests.conftest import Auth, FreshRequestClient, Respondent, csrf_token
 from tests.test_focus_groups import create_session, save_notes
 
 PAGES = [
@@ -148,3 +155,146 @@ def test_posting_survey_pages_is_rate_limited(app, client, survey):
 
     assert 429 not in statuses[:3] and statuses[3] == 429
     assert client.get("/s/safe-return").status_code == 200  # reading is never limited
+
+
+@pytest.fixture
+def app_with(database_url, monkeypatch):
+    """Another app on the test database, with its own settings (as a worker with its own env).
+
+    The limiter is one object per process: what an app's settings leave in it
+    (a storage marked unreachable, a key prefix) is put back after the test.
+    """
+    monkeypatch.setattr(limiter, "_storage_dead", False)
+    monkeypatch.setattr(limiter, "_key_prefix", "")
+    made = []
+
+    def make(**settings):
+        config = {"TESTING": True, "SECRET_KEY": "test-secret"}
+        made.append(create_app({**config, "SQLALCHEMY_DATABASE_URI": database_url, **settings}))
+        made[-1].test_client_class = FreshRequestClient
+        return made[-1]
+
+    yield make
+    for other in made:
+        with other.app_context():
+            _db.engine.dispose()
+
+
+def closed_port():
+    with socket.socket() as probe:  # bound, never listening, then closed
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def test_a_redis_outage_neither_stops_families_nor_staff(app_with, survey, make_user, caplog):
+    """Redis down: each worker counts in its own memory, with a warning, and nobody gets a 500."""
+    outage = app_with(
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}",
+        SUBMIT_RATE_LIMIT="40 per minute",
+    )
+    client = outage.test_client()
+    family = Respondent(client, "safe-return")
+    family.start(community="pacoima", lang="es")
+    assert family.complete().request.path == "/s/safe-return/thanks"
+    assert Auth(client).login(make_user("lead")).status_code == 302
+
+    assert "Rate limit storage unreachable" in caplog.text
+    stranger = Auth(outage.test_client())
+    statuses = [stranger.login("nobody@example.org", "wrong").status_code for _ in range(6)]
+    assert statuses[0] == 200 and statuses[-1] == 429  # the login limit still holds
+
+
+def redis_url():
+    url = "redis://127.0.0.1:6379"
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=1).close()
+    except OSError:
+        pytest.skip(f"no Redis server at {url}: the shared rate-limit test needs one")
+    return url
+
+
+def test_rate_limits_are_shared_through_redis(app_with, survey):
+    """Counts live in Redis: a worker that starts afresh still sees them."""
+    import redis
+
+    url, prefix = redis_url(), f"voces-test-{secrets.token_hex(4)}"
+    settings = {
+        "RATELIMIT_STORAGE_URI": url,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "SUBMIT_RATE_LIMIT": "3 per minute",
+    }
+    try:
+        first = app_with(**settings).test_client()
+        statuses = [first.post("/s/safe-return", data={}).status_code for _ in range(3)]
+        second = app_with(**settings).test_client()  # a new worker: nothing counted in memory
+
+        assert 429 not in statuses
+        assert second.post("/s/safe-return", data={}).status_code == 429
+        assert redis.Redis.from_url(url).keys(f"*{prefix}*")
+    finally:
+        store = redis.Redis.from_url(url)
+        for key in store.scan_iter(f"*{prefix}*"):
+            store.delete(key)
+        store.close()
+
+
+# A fresh process, with no test logging set up: what reaches stderr on its own.
+LOGGING_PROBE = """
+import sys
+from surveys import create_app
+from surveys.extensions import db
+
+app = create_app({"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": sys.argv[1],
+                  "WTF_CSRF_ENABLED": False})
+
+@app.get("/set-password/<token>/fail")
+@app.get("/fail/<token>")
+def fail(token):
+    raise ValueError("cannot read\\r\\nFAKE-RECORD: admin logged in")
+
+with app.app_context():
+    db.create_all()
+client = app.test_client()
+client.post("/login", data={"email": "nobody@example.org", "password": "x" * 12})
+print(client.get("/set-password/SECRET-TOKEN-31/fail").status_code)
+print(client.get("/fail/x%0D%0AFAKE-PATH").status_code)
+"""
+
+
+def test_records_and_tracebacks_reach_stderr_on_one_line_each(tmp_path):
+    url = f"sqlite:///{tmp_path / 'probe.sqlite'}"
+    run = subprocess.run(
+        [sys.executable, "-c", LOGGING_PROBE, url],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    lines = run.stderr.splitlines()
+
+    assert run.stdout.split() == ["500", "500"]
+    assert any(
+        line.endswith("surveys.services.accounts: login failed (unknown account)") for line in lines
+    )
+    assert any(
+        "[ERROR] surveys: Exception on /set-password/[token]/fail [GET]" in line for line in lines
+    )
+    assert any(line.endswith("Exception on /fail/x\\r\\nFAKE-PATH [GET]") for line in lines)
+    assert any(line.startswith("    Traceback") for line in lines)  # the 500, server-side
+    assert "ValueError: cannot read" in run.stderr and "SECRET-TOKEN" not in run.stderr
+    assert not any(line.startswith("FAKE") for line in lines)  # no forged line
+
+
+def test_worker_memory_counts_within_a_window_and_forgets_after_it():
+    from datetime import datetime, timedelta
+
+    with time_machine.travel(datetime(2026, 3, 2, 9, 0), tick=False) as clock:
+        store = WorkerMemory()
+        assert [store.incr("k", 60) for _ in range(3)] == [1, 2, 3]
+        assert store.get("k") == 3 and store.get("other") == 0
+        assert store.get_expiry("k") == datetime(2026, 3, 2, 9, 1).timestamp()
+        clock.shift(timedelta(seconds=61))  # the window has ended
+        assert store.get("k") == 0 and store.incr("k", 60) == 1
+        clock.shift(timedelta(minutes=5))
+        store.incr("fresh", 60)  # a hit now and then drops every ended window
+        assert set(store.counts) == {"fresh"}

@@ -1,7 +1,10 @@
 """Backups while families answer, and deleting raw words past the retention period."""
 
+import contextlib
 import sqlite3
-import threading
+import subprocess
+import sys
+import time
 from datetime import date, timedelta
 
 import pytest
@@ -18,33 +21,58 @@ def sqlite_only(database_url):
     return database_url.removeprefix("sqlite:///")
 
 
-def test_backup_while_families_keep_answering(runner, db, survey, sqlite_only, tmp_path):
+# Another process commits one row after another, as a gunicorn worker would.
+WRITER = """
+import sqlite3, sys, time
+connection = sqlite3.connect(sys.argv[1], timeout=10, isolation_level=None)
+connection.execute("PRAGMA synchronous=NORMAL")
+connection.execute("CREATE TABLE IF NOT EXISTS load_probe (n INTEGER)")
+deadline = time.monotonic() + float(sys.argv[2])
+n = 0
+while time.monotonic() < deadline:
+    connection.execute("INSERT INTO load_probe VALUES (?)", (n,))
+    n += 1
+"""
+
+
+def probes(path):
+    with contextlib.closing(sqlite3.connect(path, timeout=10)) as connection:
+        found = connection.execute("SELECT name FROM sqlite_master WHERE name = 'load_probe'")
+        if found.fetchone() is None:
+            return 0
+        return connection.execute("SELECT count(*) FROM load_probe").fetchone()[0]
+
+
+def test_backup_ends_while_families_keep_answering(runner, db, survey, sqlite_only, tmp_path):
+    """A database of many pages, written to without a pause: the backup still ends.
+
+    Copied a few pages at a time, SQLite starts a backup again after every write
+    from another connection, so such a backup would not end until the writes stop.
+    """
     runner.invoke(args=["surveys", "demo", "safe-return", "--responses", "50", "--seed", "1"])
-    stop = threading.Event()
-    written = []
-
-    def writer():  # another process's connection, as a gunicorn worker would be
-        connection = sqlite3.connect(sqlite_only, timeout=10)
-        while not stop.is_set():
-            with connection:
-                connection.execute("CREATE TABLE IF NOT EXISTS load_probe (n INTEGER)")
-                connection.execute("INSERT INTO load_probe VALUES (?)", (len(written),))
-            written.append(1)
-        connection.close()
-
-    thread = threading.Thread(target=writer)
-    thread.start()
+    with contextlib.closing(sqlite3.connect(sqlite_only)) as connection, connection:
+        connection.execute("CREATE TABLE padding (b BLOB)")  # about 8,000 pages of 4 KiB
+        connection.executemany("INSERT INTO padding VALUES (?)", [(bytes(4000),)] * 8000)
+    writer = subprocess.Popen([sys.executable, "-c", WRITER, sqlite_only, "15"])
     try:
+        while probes(sqlite_only) < 10:
+            assert writer.poll() is None
+            time.sleep(0.05)
         result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+        still_writing = writer.poll() is None
+        written_by_the_end = probes(sqlite_only)
     finally:
-        stop.set()
-        thread.join()
+        writer.kill()
+        writer.wait()
 
+    assert still_writing, "the backup ended only when the writes stopped"
     assert result.exit_code == 0, result.output
     assert "integrity ok, 50 responses" in result.output
-    assert written  # writes went on during the backup
     check = runner.invoke(args=["restore-check", str(tmp_path / "copy.sqlite")])
     assert check.exit_code == 0 and "integrity ok, 50 responses" in check.output
+    with contextlib.closing(sqlite3.connect(tmp_path / "copy.sqlite")) as copy:
+        assert copy.execute("SELECT count(*) FROM padding").fetchone()[0] == 8000
+    assert 10 <= probes(tmp_path / "copy.sqlite") <= written_by_the_end  # a snapshot
 
 
 def test_backup_refuses_to_overwrite_and_checks_what_it_reads(runner, sqlite_only, tmp_path):

@@ -1,5 +1,6 @@
 """Read-only helpers over a validated definition dict."""
 
+import pickle
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -97,6 +98,17 @@ class Definition:
 
     def section_questions(self, index):
         return [q for q in self.questions if q.section_index == index]
+
+    def fingerprint(self, index):
+        """Section ``index`` as bytes: equal sections give equal bytes, whatever their survey."""
+        if index not in self._fingerprints:
+            # pickle writes every value out (fast): equal bytes are equal sections.
+            self._fingerprints[index] = pickle.dumps(self.sections[index], protocol=5)
+        return self._fingerprints[index]
+
+    @cached_property
+    def _fingerprints(self):
+        return {}
 
     @property
     def role_question(self):

@@ -4,6 +4,7 @@ Each question becomes a field named after its stable key; a multiple-choice
 question with "other" also gets ``<key>__other`` for the typed detail.
 """
 
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
@@ -24,7 +25,9 @@ OTHER_SUFFIX = "__other"
 
 
 class PageForm(FlaskForm):
-    submission_token = HiddenField()
+    # A label of its own: WTForms would otherwise make one up, loading its
+    # own catalog from disk on every request to translate it.
+    submission_token = HiddenField(label="")
 
     class Meta:
         # Survey pages are plain forms: answers are read only through fields.
@@ -53,10 +56,6 @@ def build_page_form(
     questions = [q for q in definition.section_questions(section_index) if not q.is_note]
     page_keys = {q.key for q in questions}
     merged = {**values, **raw_values(formdata, questions)} if formdata is not None else values
-
-    class Form(PageForm):
-        pass
-
     rendered, active, hints = [], [], {}
     for question in questions:
         counts = is_shown(question, merged)
@@ -69,10 +68,9 @@ def build_page_form(
                 hints[question.key] = condition_hint(definition, condition, language)
             elif condition and preview:
                 hints[question.key] = condition_hint(definition, condition, language, True)
-            for name, field in _fields_for(question, language, required=counts):
-                setattr(Form, name, field)
+    form_class = _form_class(definition, section_index, language, rendered, active)
     source = _multidict(values, rendered) if formdata is None else formdata
-    form = Form(formdata=source, meta={"csrf": csrf})
+    form = form_class(formdata=source, meta={"csrf": csrf})
     form.questions, form.active, form.condition_hints = rendered, active, hints
     form.shown_notes = _shown_notes(definition, section_index, merged, page_keys, preview)
     return form
@@ -89,6 +87,37 @@ def _shown_notes(definition, section_index, values, page_keys, preview):
         or is_shown(note, values)
         or (note.data.get("show_if") or {}).get("question") in page_keys
     }
+
+
+# Form classes already made, oldest first. Making one (its fields, their
+# translated labels and choices) costs more than the rest of a page, and the
+# last page makes one for every page again; the same survey page always gets
+# the same class.
+_FORM_CLASSES = {}
+FORM_CLASSES_KEPT = 512
+
+
+def _form_class(definition, section_index, language, rendered, active):
+    """The form class for these questions of a page, made once per process."""
+    counting = {q.key for q in active}
+    key = (
+        definition.fingerprint(section_index),
+        language,
+        str(get_locale()),  # the language of our own strings ("Yes", "Other:")
+        tuple((q.key, q.key in counting) for q in rendered),
+    )
+    form_class = _FORM_CLASSES.get(key)
+    if form_class is None:
+        fields = {
+            name: field
+            for question in rendered
+            for name, field in _fields_for(question, language, required=question.key in counting)
+        }
+        form_class = type("Form", (PageForm,), fields)
+        if len(_FORM_CLASSES) >= FORM_CLASSES_KEPT:
+            _FORM_CLASSES.pop(next(iter(_FORM_CLASSES)), None)
+        _FORM_CLASSES[key] = form_class
+    return form_class
 
 
 def condition_hint(definition, condition, language, preview=False):

@@ -98,7 +98,7 @@ def _find_draft(survey):
     return draft, submission_token
 
 
-def _switchcurrent_language():
+def _switches_language():
     """A language button was pressed: remember it and say so."""
     wanted = request.form.get("lang")
     if wanted:
@@ -124,7 +124,7 @@ def start(slug, community_slug=None):
     if not survey.is_open:
         return _closed(survey)
     ask = community is None and bool(survey.active_communities)
-    if request.method == "POST" and _switchcurrent_language():
+    if request.method == "POST" and _switches_language():
         refresh()  # show the same page, choice kept, in the new language
         form = build_start_form(survey, current_language(), ask)
         return _render_start(survey, community, form)
@@ -217,18 +217,21 @@ def _post_page(survey, draft, submission_token, number):
         abort(404)
     # A page that comes back after the answers were sent (a double tap, a
     # queued retry, the back button): the answers were sent; only a
-    # different last page is refused.
+    # different last page is refused. While a draft holds the token nothing
+    # was sent (the response and the draft's deletion are one transaction),
+    # so there is nothing to look up.
     posted = raw_values(request.form, definition.section_questions(number - 1))
-    replayed = _replayed(survey, definition, posted_token, posted, number)
-    if replayed is not None:
-        return replayed
+    if not (from_session and responding.holds(draft, posted_token)):
+        replayed = _replayed(survey, definition, posted_token, posted, number)
+        if replayed is not None:
+            return replayed
     values = draft.values if draft else {}
     form = _page_form(definition, values, number, submission_token, formdata=request.form)
     valid = form.validate()
     # A refused page stores nothing: the typed answers come back in the form.
     if form.errors.get("csrf_token"):
         return _render_page(definition, values, number, form, status=400, csrf_failed=True)
-    moving = _switchcurrent_language() or request.form.get("nav") == "back"
+    moving = _switches_language() or request.form.get("nav") == "back"
     if not valid and not moving:
         return _render_page(definition, values, number, form, status=422)
     # Back and the language buttons keep whatever was typed, checked or not:

@@ -1,8 +1,11 @@
 """Backups of the SQLite database while families keep answering.
 
-SQLite's online backup API copies a consistent snapshot page by page, in
-small steps, so writers wait at most a few milliseconds at a time. PostgreSQL
-deployments use ``pg_dump`` instead (see the README).
+SQLite's online backup API copies a consistent snapshot. It copies in one
+step: copied in several, the backup starts again whenever another connection
+writes between two steps, so under steady submissions it would never end.
+With WAL a reader does not block writers, so families keep answering while
+the one step runs. PostgreSQL deployments use ``pg_dump`` instead (see the
+README).
 """
 
 import sqlite3
@@ -10,8 +13,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..extensions import db
-
-PAGES_PER_STEP = 256  # then let writers in
 
 
 class BackupError(Exception):
@@ -41,7 +42,7 @@ def backup_sqlite(target):
     source = sqlite3.connect(url.database, timeout=30)
     copy = sqlite3.connect(target)
     try:
-        source.backup(copy, pages=PAGES_PER_STEP)
+        source.backup(copy, pages=-1)  # one step: see the module's docstring
     finally:
         copy.close()
         source.close()

@@ -1,5 +1,7 @@
 """Surveys and their versions in the database."""
 
+import weakref
+
 from ..definition import Definition, DefinitionError
 from ..definition.meaning import changed_meaning
 from ..extensions import db
@@ -41,8 +43,16 @@ def published_definition(survey):
     return survey.current.definition if survey.versions else survey.draft
 
 
+# A stored version never changes: one Definition per loaded version, so its
+# questions and fingerprints are worked out once however often a request asks.
+_definitions = weakref.WeakKeyDictionary()
+
+
 def definition_of(version):
-    return Definition(version.definition)
+    definition = _definitions.get(version)
+    if definition is None:
+        definition = _definitions[version] = Definition(version.definition)
+    return definition
 
 
 class MeaningChanged(DefinitionError):
