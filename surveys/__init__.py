@@ -6,7 +6,7 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import i18n, logs
-from .config import Config, check_production, from_environment, resource_dir
+from .config import Config, check_mail, check_production, from_environment, resource_dir
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -23,6 +23,7 @@ def create_app(test_config=None):
     if test_config:
         app.config.update(test_config)
     check_production(app)
+    check_mail(app)
     logs.init_app(app)
     register_proxies(app)
     register_database(app)

@@ -19,6 +19,7 @@ from .services import (
     audit,
     backup,
     demo,
+    mail,
     publishing,
     responding,
     retention,
@@ -191,29 +192,54 @@ def _user_or_fail(email):
     return user
 
 
+MAIL_LANGUAGE = click.option(
+    "--lang",
+    "language",
+    type=click.Choice(["en", "es"]),
+    default="en",
+    show_default=True,
+    help="Language of the e-mail, when a mail server is configured.",
+)
+
+
+def _hand_out(user, token, language, new_account):
+    """Print the link, then e-mail it if a server is configured (after the commit)."""
+    url = f"{current_app.config['PUBLIC_URL'].rstrip('/')}/set-password/{token}"
+    click.echo(f"one-time link to set the password (valid 72 hours): {url}")
+    sent = mail.send_password_link(user.email, url, language, new_account)
+    if sent == mail.SENT:
+        click.echo(f"e-mailed the link to {user.email}")
+    elif sent == mail.FAILED:
+        click.echo(
+            f"could not e-mail the link to {user.email} (see the log); "
+            "the account and the link above are kept: send it yourself."
+        )
+
+
 @users_cli.command("create")
 @click.argument("email")
 @click.option("--role", type=click.Choice(ROLES), required=True)
-def create_user_command(email, role):
+@MAIL_LANGUAGE
+def create_user_command(email, role, language):
     """Create a staff account and print its one-time set-password link."""
     try:
         user, token = accounts.create_user(email, role)
     except accounts.AccountError as refused:
         raise click.ClickException(str(refused)) from None
     db.session.commit()
-    base = current_app.config["PUBLIC_URL"].rstrip("/")
     click.echo(f"created {user.email} ({role})")
-    click.echo(f"one-time link to set the password (valid 72 hours): {base}/set-password/{token}")
+    _hand_out(user, token, language, new_account=True)
 
 
 @users_cli.command("link")
 @click.argument("email")
-def link_command(email):
+@MAIL_LANGUAGE
+def link_command(email, language):
     """Print a new one-time set-password link (earlier links stop working)."""
     user = _user_or_fail(email)
     token = accounts.issue_password_link(user)
     db.session.commit()
-    click.echo(f"{current_app.config['PUBLIC_URL'].rstrip('/')}/set-password/{token}")
+    _hand_out(user, token, language, new_account=False)
 
 
 @users_cli.command("disable")

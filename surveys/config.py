@@ -25,6 +25,12 @@ Environment variables (all optional in development):
     Minutes without progress after which a theme run is taken as dead.
 ``VOCES_MIN_CELL``
     The smallest group whose counts, shares and quotes are shown (default 11).
+``VOCES_MAIL_SERVER``, ``_PORT``, ``_TLS``, ``_USERNAME``, ``_PASSWORD``, ``_FROM``
+    Optional: an SMTP server through which set-password links are also
+    e-mailed. ``VOCES_MAIL_TLS`` is ``starttls`` (default, port 587), ``ssl``
+    (port 465) or ``none`` (port 25). Without a server nothing is sent.
+    Production refuses a password without TLS unless the server is this
+    machine (a local relay).
 """
 
 import os
@@ -76,6 +82,7 @@ def from_environment(environ=os.environ):
         settings["ANALYSIS_STALE_AFTER"] = timedelta(minutes=minutes)
     if environ.get("VOCES_MIN_CELL"):
         settings["MIN_CELL"] = min_cell(environ["VOCES_MIN_CELL"])
+    settings.update(mail_settings(environ))
     if environ.get("VOCES_ENV") == "production":
         settings["PRODUCTION"] = True
         # HTTPS only: the browser then refuses the cookie over plain HTTP or
@@ -86,6 +93,50 @@ def from_environment(environ=os.environ):
 
 class ConfigurationError(RuntimeError):
     """A setting that is not valid, or that would make a production server unsafe."""
+
+
+MAIL_SECURITY = {"starttls": 587, "ssl": 465, "none": 25}
+LOOPBACK_HOSTS = ("localhost", "127.0.0.1", "::1")
+
+
+def mail_settings(environ):
+    """The ``VOCES_MAIL_*`` variables, as ``MAIL_*`` settings."""
+    names = ("SERVER", "USERNAME", "PASSWORD", "FROM", "TLS", "PORT")
+    settings = {
+        f"MAIL_{n}": environ[f"VOCES_MAIL_{n}"] for n in names if environ.get(f"VOCES_MAIL_{n}")
+    }
+    if "MAIL_PORT" in settings:
+        settings["MAIL_PORT"] = int(settings["MAIL_PORT"])
+    return settings
+
+
+def check_mail(app):
+    """Refuse mail settings that cannot work, or that would send a password in clear.
+
+    A password over ``none`` crosses the network readable by anyone on the
+    way, so it is refused in production unless the server is on this machine
+    (a local relay such as Postfix, which then does its own TLS).
+    """
+    config = app.config
+    if not config.get("MAIL_SERVER"):
+        return
+    security = config.get("MAIL_TLS")
+    if security not in MAIL_SECURITY:
+        raise ConfigurationError(
+            f"VOCES_MAIL_TLS must be starttls, ssl or none (not {security!r})."
+        )
+    if not config.get("MAIL_FROM"):
+        raise ConfigurationError("VOCES_MAIL_SERVER needs VOCES_MAIL_FROM, the sender's address.")
+    if bool(config.get("MAIL_USERNAME")) != bool(config.get("MAIL_PASSWORD")):
+        raise ConfigurationError(
+            "Set both VOCES_MAIL_USERNAME and VOCES_MAIL_PASSWORD, or neither."
+        )
+    clear = security == "none" and config.get("MAIL_PASSWORD")
+    if clear and config.get("PRODUCTION") and config["MAIL_SERVER"] not in LOOPBACK_HOSTS:
+        raise ConfigurationError(
+            "VOCES_ENV=production refuses to send VOCES_MAIL_PASSWORD without TLS: "
+            "set VOCES_MAIL_TLS=starttls or ssl."
+        )
 
 
 def min_cell(value):
@@ -179,3 +230,13 @@ class Config:
     WTF_CSRF_TIME_LIMIT = 3600
 
     BUNDLED_SURVEYS = (PACKAGE_DIR / "bundled" / "safe-return.yaml",)
+
+    # Optional SMTP server for set-password links (VOCES_MAIL_*); None: no mail.
+    MAIL_SERVER = None
+    MAIL_PORT = None  # None: the usual port of MAIL_TLS
+    MAIL_TLS = "starttls"
+    MAIL_USERNAME = None
+    MAIL_PASSWORD = None
+    MAIL_FROM = None
+    # An admin waits for the mail server while the page loads: not for long.
+    MAIL_TIMEOUT = 10

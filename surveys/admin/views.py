@@ -5,21 +5,44 @@ from flask_login import current_user
 
 from ..auth.access import roles_required
 from ..extensions import db
-from ..forms.auth import ROLE_LABELS, CreateUserForm
+from ..forms.auth import MAIL_LANGUAGES, ROLE_LABELS, CreateUserForm
+from ..i18n import current_language, supported
 from ..models import User
-from ..services import accounts, audit
+from ..services import accounts, audit, mail
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
-def _link_url(token):
-    return url_for("auth.set_password", token=token, _external=True)
+def _hand_out(user, token, language, new_account):
+    """What the page shows: the address, the link, and whether it was e-mailed.
+
+    The caller has committed already, so a mail server that fails loses nothing.
+    """
+    url = url_for("auth.set_password", token=token, _external=True)
+    return {
+        "email": user.email,
+        "url": url,
+        "mail": mail.send_password_link(user.email, url, language, new_account),
+    }
+
+
+def _page(form, new_link=None):
+    return render_template(
+        "admin/users.html",
+        form=form,
+        users=accounts.list_users(),
+        new_link=new_link,
+        role_labels=ROLE_LABELS,
+        mail_on=mail.configured(),
+        mail_languages=MAIL_LANGUAGES,
+    )
 
 
 @bp.route("/users", methods=["GET", "POST"])
 @roles_required("admin")
 def users():
-    form = CreateUserForm()
+    # The e-mail's language: the admin's own unless they pick the other.
+    form = CreateUserForm(language=current_language())
     new_link = None
     if form.validate_on_submit():
         try:
@@ -28,15 +51,9 @@ def users():
             form.email.errors.append(str(refused))
         else:
             db.session.commit()
-            new_link = (user.email, _link_url(token))
-            form = CreateUserForm(formdata=None)
-    return render_template(
-        "admin/users.html",
-        form=form,
-        users=accounts.list_users(),
-        new_link=new_link,
-        role_labels=ROLE_LABELS,
-    )
+            new_link = _hand_out(user, token, form.language.data, new_account=True)
+            form = CreateUserForm(formdata=None, language=form.language.data)
+    return _page(form, new_link)
 
 
 def _user_or_404(user_id):
@@ -61,15 +78,12 @@ def set_active(user_id, active):
 @roles_required("admin")
 def new_link(user_id):
     user = _user_or_404(user_id)
+    language = request.form.get("language")
+    language = language if language in supported() else current_language()
     token = accounts.issue_password_link(user)
     db.session.commit()
-    return render_template(
-        "admin/users.html",
-        form=CreateUserForm(formdata=None),
-        users=accounts.list_users(),
-        new_link=(user.email, _link_url(token)),
-        role_labels=ROLE_LABELS,
-    )
+    new_link = _hand_out(user, token, language, new_account=False)
+    return _page(CreateUserForm(formdata=None, language=language), new_link)
 
 
 @bp.get("/downloads")

@@ -30,8 +30,14 @@ class SetPasswordForm(FlaskForm):
     )
 
 
+# Each language in its own words, so either reader finds theirs.
+MAIL_LANGUAGES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
+
+
 class CreateUserForm(FlaskForm):
     email = EmailField(_l("E-mail address"), [DataRequired(), Length(max=254)])
     role = RadioField(
         _l("Role"), [DataRequired()], choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()]
     )
+    # Shown only when a mail server is configured; defaults to the admin's language.
+    language = RadioField(_l("Language of the e-mail"), choices=MAIL_LANGUAGES)
