@@ -231,3 +231,11 @@ def test_a_password_without_tls_is_allowed_to_a_relay_on_this_machine(monkeypatc
     app = mail_app(monkeypatch, tmp_path, **{**environ, "VOCES_MAIL_SERVER": "127.0.0.1"})
 
     assert app.config["MAIL_SERVER"] == "127.0.0.1" and app.config["MAIL_PORT"] is None
+
+
+def test_empty_mail_variables_leave_mail_off(monkeypatch, tmp_path):
+    """compose.yaml passes every VOCES_MAIL_* through, empty when unset."""
+    names = ("SERVER", "PORT", "TLS", "USERNAME", "PASSWORD", "FROM")
+    app = mail_app(monkeypatch, tmp_path, **{f"VOCES_MAIL_{n}": "" for n in names})
+
+    assert app.config["MAIL_SERVER"] is None and app.config["MAIL_TLS"] == "starttls"
