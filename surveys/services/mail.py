@@ -51,7 +51,7 @@ def password_link_message(email, url, language, new_account):
     message["Subject"] = subject
     message["From"] = sender
     message["To"] = email
-    message["Date"] = formatdate(localtime=False)
+    message["Date"] = formatdate(usegmt=True)
     message["Message-ID"] = make_msgid(domain=sender.rpartition("@")[2] or None)
     message["Auto-Submitted"] = "auto-generated"
     message.set_content("\n\n".join(paragraphs) + "\n")
