@@ -107,9 +107,9 @@ def test_the_last_page_sent_twice_at_once_is_stored_once(
     both_here = threading.Barrier(2, timeout=10)
     save_page = responding.save_page
 
-    def save_together(draft, values):
+    def save_together(draft, values, *checked):
         both_here.wait()  # both requests have read the draft before either writes
-        return save_page(draft, values)
+        return save_page(draft, values, *checked)
 
     monkeypatch.setattr(responding, "save_page", save_together)
     landed = []
