@@ -648,7 +648,9 @@ def run_engine(database_url, args, seconds, log):
         deadline = budget.deadline("flow")
         wanted = args.submissions + args.paced_submissions
         jobs, figures["flow"] = flow(server, wanted, args.clients, deadline)
-        later, jobs = jobs[args.submissions :], jobs[: args.submissions]
+        # A flow cut short by the clock still feeds both phases, in proportion.
+        cut = round(len(jobs) * args.submissions / max(wanted, 1))
+        jobs, later = jobs[:cut], jobs[cut:]
         acked, figures["storm"] = storm(server, jobs, args.clients, budget.deadline("storm"))
         rate = PACE * figures["storm"].per_s
         deadline = budget.deadline("paced")
