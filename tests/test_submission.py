@@ -107,9 +107,9 @@ def test_the_last_page_sent_twice_at_once_is_stored_once(
     both_here = threading.Barrier(2, timeout=10)
     save_page = responding.save_page
 
-    def save_together(draft, values):
+    def save_together(draft, values, *checked):
         both_here.wait()  # both requests have read the draft before either writes
-        return save_page(draft, values)
+        return save_page(draft, values, *checked)
 
     monkeypatch.setattr(responding, "save_page", save_together)
     landed = []
@@ -129,3 +129,44 @@ def test_the_last_page_sent_twice_at_once_is_stored_once(
     assert {r.headers["Location"] for r in landed} == {"/s/safe-return/thanks"}
     db.session.expire_all()
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+def test_a_page_checked_before_an_earlier_answer_changed_is_asked_again(
+    db, make_survey, tiny_definition, respondent
+):
+    """Kept page answers are checked again: a question an earlier change shows must be answered."""
+    tiny_definition["sections"][1]["questions"].append(
+        {
+            "key": "grade",
+            "type": "short_text",
+            "required": True,
+            "show_if": {"question": "role", "equals": "student"},
+            "text": {"en": "Your grade?", "es": "¿Su grado?"},
+        }
+    )
+    tiny_definition["sections"].append(
+        {
+            "title": {"en": "Last", "es": "Última"},
+            "questions": [
+                {"key": "more", "type": "short_text", "text": {"en": "More?", "es": "¿Más?"}}
+            ],
+        }
+    )
+    make_survey(tiny_definition)
+    family = respondent("tiny")
+    family.start(community="north", lang="en")
+    family.submit_page({"role": "parent"})
+    family.submit_page({"need": "Rides"})  # page 2 checked with "Your grade?" hidden
+    family.get("/s/tiny/p/1")
+    family.submit_page({"role": "student"})  # now page 2 asks for the grade
+    family.get("/s/tiny/p/3")
+    family.submit_page({"more": "Nothing"})
+
+    assert family.path == "/s/tiny/p/2"
+    assert "Your grade?" in family.text()
+    assert db.session.scalar(db.select(db.func.count(Response.id))) == 0
+    family.submit_page({"need": "Rides", "grade": "Ninth"})
+    family.submit_page({"more": "Nothing"})
+    assert family.path == "/s/tiny/thanks"
+    answers = db.session.scalars(db.select(Response)).one().answer_map()
+    assert answers["grade"].value == "Ninth" and answers["role"].value == "student"

@@ -1,6 +1,7 @@
 """Answers typed so far, kept server-side until the family submits."""
 
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,6 +24,10 @@ class Draft(db.Model):
     submission_hash: Mapped[str] = mapped_column(String(64), unique=True)
     # Raw form values per field name, exactly as typed: {"q1": ["text"], ...}
     values: Mapped[dict[str, list[str]]] = mapped_column(JSON, default=dict)
+    # Each page's answers as checked when it was posted, per page index:
+    # {"version": id, "values": raw page values, "answers": {key: [value, other]}}.
+    # Sending the survey re-checks them in plain Python instead of rebuilding forms.
+    checked: Mapped[dict[str, Any] | None] = mapped_column(JSON, default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow, index=True)
 
     survey = relationship("Survey")

@@ -240,7 +240,7 @@ def _post_page(survey, draft, submission_token, number):
     try:
         if not from_session:
             draft, submission_token = _attach_draft(survey, draft, submission_token)
-        responding.save_page(draft, posted)
+        responding.save_page(draft, posted, number - 1, form if valid else None)
         outcome = _navigate(survey, draft, submission_token, number, posted)
         db.session.commit()
     except (IntegrityError, StaleDataError):

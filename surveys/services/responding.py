@@ -149,9 +149,16 @@ def previous_page(draft, index):
     return next((p for p in reversed(visible_pages(draft)) if p < index), None)
 
 
-def save_page(draft, values):
-    """Keep a page's values in the draft; written at the commit (not at all if it is sent)."""
+def save_page(draft, values, index=None, form=None):
+    """Keep a page's values in the draft; written at the commit (not at all if it is sent).
+
+    ``form``, when page ``index`` passed its checks, gives the checked answers
+    kept beside the values, so that sending the survey need not check it again.
+    """
     draft.values = {**draft.values, **values}
+    if form is not None:
+        entry = {"version": draft.version_id, "values": values, "answers": _checked(form)}
+        draft.checked = {**(draft.checked or {}), str(index): entry}
     draft.updated_at = datetime.now(UTC).replace(tzinfo=None)
 
 
@@ -209,6 +216,12 @@ def submit(draft, language, last_values, submission_token):
     values = draft.values
     answers = []
     for index in visible_pages(draft):
+        kept = _recheck(definition, draft, index)
+        if kept is not None:
+            answers.extend(kept)
+            continue
+        # Not checked as it stands now (a page left with Back, a draft from
+        # before checked answers were kept): the page's form checks it again.
         form = build_page_form(
             definition, index, language, values, formdata=_formdata(values), csrf=False
         )
@@ -238,12 +251,51 @@ def submit(draft, language, last_values, submission_token):
     return response_id
 
 
+def _checked(form):
+    """Every validated question of a page: ``{key: [value, other_text]}``."""
+    kept = {question.key: [form[question.key].data, None] for question in form.questions}
+    for answer in _answers(form, form.questions):
+        kept[answer["question_key"]] = [answer["value"], answer["other_text"]]
+    return kept
+
+
+def _recheck(definition, draft, index):
+    """Page ``index``'s answers from its kept check, or None when they cannot be trusted.
+
+    The check holds when it was made under the draft's version on the values
+    the draft holds now and covered every question shown now; which questions
+    count and which are required is worked out again, since a later answer on
+    another page may show or hide some. ``IncompleteAnswers`` for a required
+    question left blank.
+    """
+    entry = (draft.checked or {}).get(str(index))
+    questions = definition.section_questions(index)
+    if not entry or entry.get("version") != draft.version_id:
+        return None
+    now = {name: draft.values.get(name, []) for q in questions for name in field_names(q)}
+    if entry.get("values") != now:
+        return None
+    kept, answers = entry.get("answers") or {}, []
+    for question in questions:
+        if question.is_note or not is_shown(question, draft.values):
+            continue
+        if question.key not in kept:
+            return None  # hidden when the page was checked: never checked
+        value, other = kept[question.key]
+        if value is None or value in ("", []):
+            if question.required:
+                raise IncompleteAnswers(index)
+            continue
+        answers.append({"question_key": question.key, "value": value, "other_text": other})
+    return answers
+
+
 def _formdata(values):
     return MultiDict([(name, v) for name, vs in values.items() for v in vs])
 
 
-def _answers(form):
-    for question in form.active:
+def _answers(form, questions=None):
+    for question in form.active if questions is None else questions:
         value = form[question.key].data
         if value is None or value in ("", []):
             continue
