@@ -363,3 +363,29 @@ def test_min_cell_1_shows_everything(tmp_path):
 
     assert data["non_answers"] == 1 and themes["Buses"]["size"] == 4
     assert themes["Buses"]["quotes"] and themes["Internet"]["quotes"]
+
+
+def test_without_apertium_on_the_path_the_files_say_so(tmp_path):
+    source = write_answers(tmp_path / "in.jsonl")
+    summary = tmp_path / "s.json"
+    empty = tmp_path / "bin"
+    empty.mkdir()  # a PATH where no apertium can be found
+
+    args = ["--out", tmp_path / "o.jsonl", "--summary", summary, "--cache-dir", tmp_path / "c"]
+    done = subprocess.run(
+        [sys.executable, "-m", "surveys.analysis", source, *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+        check=False,
+        env={"PATH": str(empty), "HOME": str(tmp_path)},
+    )
+
+    assert done.returncode == 0, done.stderr
+    data = json.loads(summary.read_text(encoding="utf-8"))
+    assert data["translated"] is False and data["parameters"]["translator"] == "none"
+    assert (
+        "untranslated" in data["warnings"][0] and "apt-get install apertium" in data["warnings"][0]
+    )
+    assert "untranslated" in done.stderr
