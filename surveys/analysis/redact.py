@@ -251,18 +251,26 @@ NUMBERS = (
 
 
 DIGIT = re.compile(r"\d")
+# Seven digits or more, in groups: the least any phone or ID number has.
+LONG_NUMBER = re.compile(r"\d(?:[^\d\n]{0,3}\d){6}")
 # Words without which no name pattern can match: most answers skip the patterns.
+CUE_HINTS = ("name", "nombre", "llam")
 NAME_HINTS = (
-    "name", "nombre", "llam", "i'm", "i’m", "im ", "i m ", "i am", "soy", "call me", "this is",
-    "habla", "mr", "ms", "mx", "dr", "sr", "miss", "don", "coach", "principal", "maestr",
-    "profe", "señor", "director", "teacher", "son", "daughter", "kid", "child", "boy", "girl",
-    "nephew", "niece", "hij", "niet", "sobrin", "niñ", "nin",
+    "i'm", "i’m", "im ", "i m ", "i am", "soy", "call me", "this is", "habla", "mr", "ms",
+    "mx", "dr", "sr", "miss", "don", "coach", "principal", "maestr", "profe", "señor",
+    "director", "teacher", "son", "daughter", "kid", "child", "boy", "girl", "nephew",
+    "niece", "hij", "niet", "sobrin", "niñ", "nin",
 )  # fmt: skip
 ADDRESS_HINTS = ("live", "living", "viv", "calle", "avenida")
+SPELLED_HINT = re.compile(r"arroba|[(\[{<]\s*at\s*[)\]}>]|\bat\b.*(?:\bdot\b|\.[a-z]{2,4}\b)")
 
 
-def _may_name(low):
-    return any(hint in low for hint in NAME_HINTS)
+def _may_name(text, low):
+    """Cheap checks first: only cues like "my name is" match a word in lower case."""
+    if any(hint in low for hint in CUE_HINTS):
+        return True
+    rest = text[1:]
+    return rest != rest.lower() and any(hint in low for hint in NAME_HINTS)
 
 
 def mask_personal_details(text):
@@ -271,12 +279,13 @@ def mask_personal_details(text):
     low = text.lower()
     if "@" in text:
         text = EMAIL.sub("[email]", text)
-    if " at " in low or "arroba" in low or "(at)" in low or "[at]" in low:
+    if (" at " in low or "arroba" in low or "at)" in low or "at]" in low) and SPELLED_HINT.search(
+        low
+    ):
         text = SPELLED_EMAIL.sub("[email]", text)
-    if DIGIT.search(text):
+    if LONG_NUMBER.search(text):
         for pattern, tag in NUMBERS:
             text = pattern.sub(tag, text)
+    if DIGIT.search(text) or any(hint in low for hint in ADDRESS_HINTS):
         text = mask_addresses(text)
-    elif any(hint in low for hint in ADDRESS_HINTS):
-        text = mask_addresses(text)
-    return mask_names(text) if _may_name(low) else text
+    return mask_names(text) if _may_name(text, low) else text
