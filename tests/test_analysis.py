@@ -165,13 +165,19 @@ def test_everything_the_result_shows_is_masked():
 @pytest.mark.parametrize(
     "text",
     ["n/a", "N/A", "na", "None", "nothing", "No", "nada", "Nada.", "no sé", "No se", "ninguno",
-     "-", ".", "no comment", "Sin comentarios", "idk", "?", "", "   ", "nothing else", "ni idea"],
+     "-", ".", "no comment", "Sin comentarios", "idk", "?", "", "   ", "nothing else", "ni idea",
+     "ya", "ok", "OK.", "IDK", "??", "😊", "👍👍", "🙏🏽 🙏🏽", "Gracias!", "not at this time",
+     "ninguna", "N.A.", "no tengo comentarios"],
 )  # fmt: skip
 def test_non_answers_are_recognised(text):
     assert is_non_answer(text)
 
 
-@pytest.mark.parametrize("text", ["No internet at home", "Nada de internet", "wifi", "No bus"])
+@pytest.mark.parametrize(
+    "text",
+    ["No internet at home", "Nada de internet", "wifi", "No bus", "nothing else, just wifi",
+     "nada más, solo el wifi", "Ya no hay camión", "ok the bus is late", "no sé, tal vez wifi"],
+)  # fmt: skip
 def test_short_answers_are_not_non_answers(text):
     assert not is_non_answer(text)
 

@@ -207,7 +207,9 @@ def test_without_apertium_the_command_and_the_page_say_so(db, answered, runner, 
 
     assert result.exit_code == 0
     assert "English and Spanish were analysed untranslated: install Apertium" in result.output
-    assert not latest(db).translated
+    run = latest(db)
+    assert not run.translated
+    assert any("untranslated" in w and "apt-get install apertium" in w for w in run.warnings)
     assert "the server administrator can install Apertium" in page(lead_client.client)
     assert "quien administra el servidor puede instalar Apertium" in page(lead_client.client, "es")
 

@@ -3,6 +3,7 @@
 import pytest
 from bs4 import BeautifulSoup
 
+from surveys import analysis
 from surveys.analysis import Document, find_themes
 from surveys.definition.model import TEXT_TYPES
 from surveys.extensions import db as _db
@@ -419,3 +420,26 @@ def test_the_page_follows_the_threshold_in_force_not_the_runs(
     before = [e["share"] for row in stored["communities"] for e in row["themes"]]
     assert shown != before, "some share hidden under 11 is shown under 5"
     assert latest(db).summary == stored, "the stored run is left as it was"
+
+
+@pytest.mark.skipif(
+    not analysis.ApertiumTranslator.available(),
+    reason="Apertium is not installed (sudo apt-get install apertium apertium-eng-spa)",
+)
+@pytest.mark.parametrize(
+    ("lang", "label"), [("en", "Machine translation:"), ("es", "Traducción automática:")]
+)
+def test_quotes_show_the_original_words_with_a_labelled_gloss(
+    db, answered, runner, lead_client, lang, label
+):
+    lead_client.client.application.config["MIN_CELL"] = 2  # 120 answers: quotes to show
+    run_cli(runner)
+    soup = BeautifulSoup(page(lead_client.client, lang), "html.parser")
+
+    quotes = soup.select("ul.quotes > li")
+    glossed = [q for q in quotes if q.select_one("p.gloss")]
+    assert glossed and {q.blockquote["lang"] for q in quotes} == {"en", "es"}
+    for quote in glossed:
+        tag, gloss = quote.select("p.gloss > span")
+        assert tag.get_text() == label
+        assert gloss["lang"] != quote.blockquote["lang"] and gloss.get_text().strip()

@@ -19,7 +19,7 @@ line without id or text, repeated ids), 1 for anything else.
 import argparse
 import json
 import sys
-from dataclasses import asdict, replace
+from dataclasses import replace
 from pathlib import Path
 
 from .codebook import CodebookError
@@ -41,10 +41,13 @@ def main(argv=None):
         parser.print_usage(sys.stderr)
         print(f"{parser.prog}: error: {error}", file=sys.stderr)
         return 2
+    except Exception as error:  # a one-line message, never a traceback
+        print(f"{parser.prog}: failed: {type(error).__name__}: {error}", file=sys.stderr)
+        return 1
 
 
 def run(args):
-    documents = read_documents(args.input)
+    documents, ids = read_documents(args.input)
     finder_params = {
         "n_themes": args.themes,
         "random_state": args.seed,
@@ -54,9 +57,9 @@ def run(args):
     from .finder import find_themes  # scikit-learn loads only once the input is read
 
     result = find_themes(documents, **finder_params)
-    write_labels(args.out, documents, result)
+    write_labels(args.out, documents, result, ids)
     if args.summary:
-        _write_json(args.summary, summary(documents, result, args.min_cell))
+        _write_json(args.summary, summary(documents, result, args.min_cell, ids))
     for warning in result.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     return 0
@@ -97,47 +100,72 @@ def _positive(value):
 
 
 def read_documents(path):
-    """Documents from a JSON lines file, with errors that name the line."""
-    documents, seen = [], set()
+    """Documents from a JSON lines file, with errors that name the line, and
+    each document's id as the file wrote it (1 stays 1, "1" stays "1").
+
+    Inside the analysis a document's id is its JSON spelling, so 1 and "1"
+    are two documents; the id never decides anything but ties.
+    """
+    documents, ids = [], {}
     for number, line in enumerate(_lines(path), start=1):
         if not line.strip():
             continue
         try:
-            data = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise UsageError(f"{path}: line {number}: not valid JSON ({error.msg})") from None
+            data = json.loads(line, parse_constant=_no_constant)
+        except (json.JSONDecodeError, ValueError, RecursionError) as error:
+            reason = getattr(error, "msg", None) or str(error)
+            raise UsageError(f"{path}: line {number}: not valid JSON ({reason})") from None
         document = _document(data, path, number)
-        if document.id in seen:
-            raise UsageError(f"{path}: line {number}: id {document.id!r} was already used")
-        seen.add(document.id)
+        if document.id in ids:
+            raise UsageError(f"{path}: line {number}: id {data['id']!r} was already used")
+        ids[document.id] = data["id"]
         documents.append(document)
-    return documents
+    return documents, ids
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not a JSON value")
 
 
 def _lines(path):
+    """The file's lines; only a new line ends one (a JSON string may hold U+2028)."""
     if path == "-":
-        return sys.stdin.read().splitlines()
-    file = Path(path)
-    if not file.is_file():
-        raise UsageError(f"{path}: no such file")
+        text = sys.stdin.buffer.read()
+    else:
+        file = Path(path)
+        if not file.is_file():
+            raise UsageError(f"{path}: no such file")
+        text = file.read_bytes()
     try:
-        return file.read_text(encoding="utf-8-sig").splitlines()
-    except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text") from None
+        return text.decode("utf-8-sig").split("\n")
+    except UnicodeDecodeError as error:
+        line = text[: error.start].count(b"\n") + 1
+        raise UsageError(f"{path}: line {line}: not UTF-8 text") from None
+
+
+FIELDS = ("lang", "community", "source", "role", "respondent")
 
 
 def _document(data, path, number):
     where = f"{path}: line {number}"
     if not isinstance(data, dict):
         raise UsageError(f'{where}: expected an object like {{"id": ..., "text": ...}}')
-    for key in ("id", "text"):
-        if data.get(key) is None or (key == "id" and str(data[key]).strip() == ""):
-            raise UsageError(f"{where}: missing {key!r}")
-    if not isinstance(data["id"], (str, int)) or isinstance(data["id"], bool):
-        raise UsageError(f"{where}: 'id' must be a string or a number")
-    if not isinstance(data["text"], str):
+    if data.get("id") is None or data["id"] == "":
+        raise UsageError(f"{where}: missing 'id'")
+    if "text" not in data:
+        raise UsageError(f"{where}: missing 'text'")
+    if data["text"] is not None and not isinstance(data["text"], str):
         raise UsageError(f"{where}: 'text' must be a string")
-    return Document.from_dict(data)
+    for key in FIELDS:
+        if isinstance(data.get(key), (dict, list)):
+            raise UsageError(f"{where}: {key!r} must be a string")
+    fields = {key: _text_or_none(data.get(key)) for key in FIELDS}
+    key = json.dumps(data["id"], ensure_ascii=False, sort_keys=True)
+    return Document.from_dict({**fields, "id": key, "text": data["text"] or ""})
+
+
+def _text_or_none(value):
+    return None if value is None or value == "" else str(value)
 
 
 def _translator(cache_dir):
@@ -163,42 +191,69 @@ def _codebook(name):
         raise UsageError(str(error)) from None
 
 
-def write_labels(path, documents, result):
+def write_labels(path, documents, result, ids=None):
+    """One line per document, in input order, with its id as given."""
     names = {theme.id: theme.label("en") for theme in result.themes}
+    ids = ids or {}
     lines = []
     for document in documents:
         theme = result.labels.get(document.id, NON_ANSWER)
         label = names.get(theme, NO_ANSWER_LABEL)
-        lines.append(json.dumps({"id": document.id, "theme": theme, "theme_label": label}))
+        original = ids.get(document.id, document.id)
+        lines.append(
+            json.dumps({"id": original, "theme": theme, "theme_label": label}, ensure_ascii=False)
+        )
     _write(path, "".join(line + "\n" for line in lines))
 
 
-def summary(documents, result, min_cell):
-    """Themes, translation status and warnings, and the table by community."""
+def summary(documents, result, min_cell, ids=None):
+    """Themes, translation status and warnings, and the table by community.
+
+    Everything in it follows the small-cell rules of ``summary.summarize``:
+    a theme's size is hidden when its count of respondents is, and its
+    quotes are only those from cells that are shown (``--min-cell 1`` shows
+    all). The per-document themes in the ``--out`` file are not a summary.
+    """
+    from .summary import summarize
+
+    masked = [_masked(document, result) for document in documents]
+    communities = summarize(masked, result, min_cell=min_cell)
+    _original_ids(communities, ids or {})
+    protected = {entry["theme"]: entry for entry in communities["themes"]}
     data = {
         "themes": [
             {
                 "id": theme.id,
                 "names": theme.names,
                 "terms": theme.terms,
-                "size": theme.size,
+                "size": _size(theme, protected[theme.id]),
                 "codebook_key": theme.codebook_key,
-                "quotes": [asdict(quote) for quote in theme.quotes],
+                "quotes": [_quote(q) for q in protected[theme.id]["quotes"]],
             }
             for theme in result.themes
         ],
-        "non_answers": sum(1 for theme in result.labels.values() if theme == NON_ANSWER),
+        "non_answers": communities["non_answers"],
         "translated": result.translated,
         "warnings": result.warnings,
         "parameters": result.parameters,
+        "communities": communities,
     }
-    try:
-        from .summary import summarize
-    except ImportError:  # the community tables are optional
-        return data
-    masked = [_masked(document, result) for document in documents]
-    data["communities"] = summarize(masked, result, min_cell=min_cell)
     return data
+
+
+def _size(theme, protected):
+    return theme.size if isinstance(protected["total"], int) else protected["total"]
+
+
+def _quote(quote):
+    return {key: quote[key] for key in ("id", "text", "lang", "gloss")}
+
+
+def _original_ids(communities, ids):
+    """Quotes name their document by the id the input file gave it."""
+    rows = communities["themes"] + communities["communities"]
+    for quote in (q for row in rows for q in row["quotes"]):
+        quote["id"] = ids.get(quote["id"], quote["id"])
 
 
 def _masked(document, result):

@@ -25,7 +25,12 @@ NON_ANSWERS = frozenset(
     nada|nada mas|nada mas que decir|nada que decir|nada que agregar|no se|no lo se|
     yo no se|ni idea|ninguno|ninguna|ningun|ninguno por ahora|sin comentarios|
     sin comentario|sin respuesta|no aplica|no tengo|no tengo nada|no gracias|
-    no por ahora|nada por ahora|por ahora nada|ninguna por ahora|no se que decir
+    no por ahora|nada por ahora|por ahora nada|ninguna por ahora|no se que decir|
+    ya|ya esta|ok|okay|oki|k|vale|si|yes|nothing at this time|not at this time|
+    none at this time|not really|no opinion|nothing thanks|none thanks|
+    no tengo comentarios|nada que comentar|nada que anadir|no por el momento|
+    nada por el momento|nada gracias|ninguno gracias|thanks|thank you|gracias|
+    muchas gracias|same|same as above|lo mismo|igual
     """.replace("\n", "").split("|")
 ) - {""}
 

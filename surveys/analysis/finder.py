@@ -6,8 +6,8 @@ Stages, each swappable as in BERTopic::
     -> vectorize (TF-IDF of stems) -> codebook (known themes) -> cluster the rest
     -> label (words per language, names, quotes)
 
-Documents are sorted by id before anything else, so the order they come in
-never changes the themes; theme ids follow size (largest first), then name.
+Documents are sorted by text before anything else, so neither the order they
+come in nor their ids change the themes; theme ids follow size (largest first), then name.
 """
 
 from dataclasses import replace
@@ -198,7 +198,7 @@ def find_themes(documents, **params):
 
 
 def _validated(documents):
-    """Documents sorted by id; dicts are read with ``Document.from_dict``."""
+    """Documents sorted by text; dicts are read with ``Document.from_dict``."""
     if isinstance(documents, (str, bytes)) or not hasattr(documents, "__iter__"):
         raise TypeError("documents is a list of Document objects (or dicts)")
     docs = []
@@ -212,7 +212,8 @@ def _validated(documents):
     if len(set(ids)) != len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})[:5] if len(ids) < 10_000 else []
         raise ValueError(f"document ids must be unique (repeated: {', '.join(twice) or '...'})")
-    return sorted(docs, key=lambda d: (d.id, d.text))
+    # By text, not id: the ids a file happens to use must not change the themes.
+    return sorted(docs, key=lambda d: (d.text, d.lang or "", d.id))
 
 
 def _codebook(codebook):

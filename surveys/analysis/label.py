@@ -148,7 +148,10 @@ class ThemeLabeller(BaseEstimator):
         rows = np.asarray(indices)
         centre = normalize(np.asarray(X[rows].mean(axis=0)))
         closeness = np.asarray(X[rows] @ centre.ravel()).ravel()
-        order = sorted(range(len(rows)), key=lambda i: (-closeness[i], records[rows[i]].id))
+        order = sorted(
+            range(len(rows)),
+            key=lambda i: (-closeness[i], records[rows[i]].text, records[rows[i]].id),
+        )
         ranked, seen = [], set()
         for i in order:  # enough distinct answers to pick from, one language or both
             record = records[rows[i]]

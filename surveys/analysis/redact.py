@@ -10,13 +10,38 @@ sentences ("I am worried", "soy madre de dos") are left alone.
 import re
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[A-Za-z]{2,}")
+# Addresses spelled out to dodge filters: "rosa.g at gmail dot com", "rosa
+# (arroba) hotmail punto com". Without "dot com" only "arroba" or a bracketed
+# "(at)" before a well-known provider counts, so "look at yahoo news" stays.
+AT = r"\s*[(\[{<]?\s*(?i:at|arroba)\s*[)\]}>]?\s*"
+STRICT_AT = r"\s*(?:(?i:arroba)|[(\[{<]\s*(?i:at|arroba)\s*[)\]}>])\s*"
+DOT = r"(?:\s*[(\[{<]?\s*(?i:dot|punto)\s*[)\]}>]?\s*|\.)"
+LOCAL_PART = r"(?<![\w.+-])[\w.+-]+"
+SPELLED_EMAIL = re.compile(
+    LOCAL_PART + AT + r"(?:[\w-]+" + DOT + r")+(?i:com|net|org|edu|gov|mx|us|info)\b"
+    r"|" + LOCAL_PART + STRICT_AT + r"(?i:gmail|hotmail|yahoo|outlook|icloud|aol|prodigy)\b"
+)
 # Alien registration numbers: A123456789, A-123-456-789, A# 123456789 (8 or 9 digits).
 A_NUMBER = re.compile(r"(?<![\w#])A(?:\s*#\s*|-|\s)?(?:\d{3}-?\d{3}-?\d{2,3})(?!\d)", re.IGNORECASE)
 SSN = re.compile(r"(?<!\d)\d{3}[- ]\d{2}[- ]\d{4}(?!\d)")
+# Nine digits in a row, or 3-3-3, are a Social Security or A-number written bare.
+BARE_ID = re.compile(r"(?<![\d$.,-])(?:\d{9}|\d{3}-\d{3}-\d{3})(?![\d-]|[.,]\d)")
+# Any other long number announced as an ID: "my social is ...", "número A
+# 1234-5678", "student ID 12345678", "seguro social ...".
+ID_CUE = (
+    r"(?i:social(?:\s+security)?(?:\s+(?:number|no\.?|\#))?|ssn|ss\#|itin"
+    r"|seguro\s+social|alien(?:\s+registration)?\s+(?:number|no\.?|\#)"
+    r"|(?:student\s+)?id(?:\s+number)?|matr[íi]cula|green\s+card(?:\s+number)?"
+    r"|n[úu]mero\s+(?:de\s+)?(?:a|alien|extranjero|seguro\s+social))|A[\s-]?(?i:number)"
+)
+CUED_ID = re.compile(r"\b(" + ID_CUE + r")(\s*(?i:is|es|:|\#|=)?\s*)\d(?:[\s-]?\d){6,11}(?!\d)")
 # US numbers with an area code (323-555-0147, (213) 555 0199, +1 213 555 0199,
-# 2135550199) and local ones with a separator (555-0147).
+# 2135550199), Mexican ones (55 1234 5678, +52 1 55 1234 5678, 044 33 1234
+# 5678) and local ones with a separator (555-0147).
 PHONE = re.compile(
-    r"(?<![\d+])(?:\+?1[\s.-]?)?(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}[\s.-]?\d{4}(?!\d)"
+    r"(?<![\d+])(?:\+?1[\s.-]?|\+52[\s.-]?(?:1[\s.-]?)?|0[45]4[\s.-]?)?"
+    r"(?:(?:\(\d{3}\)\s?|\d{3}[\s.-]?)\d{3}|(?:\(\d{2}\)\s?|\d{2}[\s.-]?)(?!(?:19|20)\d\d\D(?:19|20)\d\d)\d{4})"
+    r"[\s.-]?\d{4}(?!\d)"
     r"|(?<![\d-])\d{3}[.-]\d{4}(?![\d-])"
 )
 
@@ -53,7 +78,25 @@ DIRECCION = re.compile(
     + UNIT
     + r"|"
     + CALLE
-    + r"\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+){1,3}#?\d{2,6}\b"
+    + r"\s+(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+(?:(?:de|del|la|las|los|el)\s+)?){1,3}#?\d{2,6}\b"
+    + UNIT
+)
+# "vivo en Hidalgo 45", "I live on Laurel Canyon Blvd", "vivimos en la calle
+# Morelos": where someone lives, even without a house number. A town or a
+# neighbourhood ("vivo en Pacoima") is left: it is what the summaries count by.
+LIVE = r"\b(?i:i\s+live|we\s+live|lives?|living|vivo|vivimos|vive|viven)\s+(?i:on|at|en)\s+"
+STREET_NAME = r"(?:[A-ZÁÉÍÓÚÑ0-9][\w'.-]*\s+){1,3}?"
+LIVES_AT = re.compile(
+    LIVE
+    + r"(?:(?i:la|el)\s+)?(?:"
+    + DIRECTION
+    + STREET_NAME
+    + STREET_TYPE
+    + r"\b\.?"
+    + r"|(?i:calle|avenida|av\.|privada|cerrada|callej[óo]n)\s+[A-ZÁÉÍÓÚÑ0-9][\w'.-]*"
+    + r"(?:\s+(?:(?:de|del|la|los|las)\s+)?[A-ZÁÉÍÓÚÑ0-9][\w'.-]*)*"
+    + r"|[A-ZÁÉÍÓÚÑ][\w'.-]*(?:\s+[A-ZÁÉÍÓÚÑ][\w'.-]*){0,2}\s+\#?\d{1,6}\b"
+    + r"(?!\s*(?i:años|anos|years|yrs|meses|months|días|dias|days)))"
     + UNIT
 )
 
@@ -79,6 +122,24 @@ TITLE = re.compile(
     r"|(?i:maestr[oa]|profesora?|profe|señora?|señorita|director|directora|teacher))"
     r"\s+(" + NAME + r")" + SURNAMES
 )
+# "my son Diego", "mi hija María José", "my kids Luis and Ana": a capitalised
+# word right after a child or relative is a name ("my son is", "mi hijo
+# tiene" stay).
+KIN = re.compile(
+    r"\b((?i:my|mi|mis|our|nuestr[oa]s?)\s+(?i:son|daughter|child|kid|boy|girl|grandson"
+    r"|granddaughter|nephew|niece|stepson|stepdaughter|sons|daughters|kids|children"
+    r"|grandchildren|hij[oa]s?|hijit[oa]s?|niet[oa]s?|sobrin[oa]s?|niñ[oa]s?|nin[oa]s?"
+    r"|hijastr[oa]s?)(?:\s*,)?\s+)("
+    + NAME
+    + r"(?:\s+"
+    + NAME
+    + r")?(?:\s*(?:,|(?i:and|y|e|&))\s*"
+    + NAME
+    + r"(?:\s+"
+    + NAME
+    + r")?)*)"
+)
+KIN_NAME = re.compile(NAME + r"(?:\s+" + NAME + r")?")
 NOT_NAMES = frozenset(
     """
     not no a an the so just very really here there from in at on with to and or but
@@ -100,6 +161,16 @@ NOT_NAMES = frozenset(
     alumna alumno maestra maestro tutor tutora consejera consejero enfermera
     enfermero inmigrante una un uno muy de del la el los las que y en con por para
     sin su sus mi mis nuestra nuestro
+    volunteer neighbor resident member worker leader caregiver foster stepmom
+    stepdad veteran senior junior freshman sophomore graduate homeowner renter
+    tenant proud excited hopeful frustrated disappointed upset angry nervous
+    anxious thankful blessed is has was will can does did had goes went needs
+    voluntaria voluntario vecina vecino residente ama trabajadora trabajador
+    miembro parte líder lider representante cuidadora cuidador abuelita
+    abuelito inquilina inquilino originaria originario nacida nacido también
+    tambien bien feliz contenta contento preocupada preocupado nueva nuevo sola
+    solo esposa esposo viuda viudo casada casado soltera soltero tiene va está
+    esta estudia fue tenía necesita
     """.split()  # noqa: SIM905
 )
 
@@ -136,47 +207,85 @@ COMMON_WORDS = NOT_NAMES | frozenset(
 )
 
 
+def _mask_kin(match):
+    names = [m for m in KIN_NAME.finditer(match.group(2))]
+    if names[0].group(0).split()[0].lower() in NOT_NAMES:
+        return match.group(0)
+    out, end = match.group(1), 0
+    for name in names:
+        out += match.group(2)[end : name.start()]
+        first = name.group(0).split()[0]
+        out += name.group(0) if first.lower() in NOT_NAMES else "[name]"
+        end = name.end()
+    return out + match.group(2)[end:]
+
+
 def mask_names(text):
-    """``text`` with names introduced by "my name is", "soy", "Mrs." ... masked."""
+    """``text`` with names introduced by "my name is", "soy", "Mrs.", "my son" ... masked."""
     text = PLAIN_CUE.sub(_mask_cued, text)
     text = CAPITAL_CUE.sub(_mask_cued, text)
+    text = KIN.sub(_mask_kin, text)
     return TITLE.sub(_mask_titled, text)
 
 
 def mask_addresses(text):
     """``text`` with street addresses replaced by ``[address]``."""
-    return DIRECCION.sub("[address]", ADDRESS.sub("[address]", text))
+    text = DIRECCION.sub("[address]", ADDRESS.sub("[address]", text))
+    return LIVES_AT.sub(_mask_lived_at, text)
 
 
-REPLACEMENTS = (
-    (EMAIL, "[email]"),
+def _mask_lived_at(match):
+    return LIVE_CUE.match(match.group(0)).group(0) + "[address]"
+
+
+LIVE_CUE = re.compile(LIVE + r"(?:(?i:la|el)\s+)?")
+
+
+NUMBERS = (
     (A_NUMBER, "[id number]"),
-    (SSN, "[id number]"),
+    (CUED_ID, r"\1\2[id number]"),
     (PHONE, "[phone]"),
+    (SSN, "[id number]"),
+    (BARE_ID, "[id number]"),
 )
 
 
 DIGIT = re.compile(r"\d")
+# Seven digits or more, in groups: the least any phone or ID number has.
+LONG_NUMBER = re.compile(r"\d(?:[^\d\n]{0,3}\d){6}")
 # Words without which no name pattern can match: most answers skip the patterns.
+CUE_HINTS = ("name", "nombre", "llam")
 NAME_HINTS = (
-    "name", "nombre", "llam", "i'm", "i’m", "im ", "i m ", "i am", "soy", "call me", "this is",
-    "habla", "mr", "ms", "mx", "dr", "sr", "miss", "don", "coach", "principal", "maestr",
-    "profe", "señor", "director", "teacher",
+    "i'm", "i’m", "im ", "i m ", "i am", "soy", "call me", "this is", "habla", "mr", "ms",
+    "mx", "dr", "sr", "miss", "don", "coach", "principal", "maestr", "profe", "señor",
+    "director", "teacher", "son", "daughter", "kid", "child", "boy", "girl", "nephew",
+    "niece", "hij", "niet", "sobrin", "niñ", "nin",
 )  # fmt: skip
+ADDRESS_HINTS = ("live", "living", "viv", "calle", "avenida")
+SPELLED_HINT = re.compile(r"arroba|[(\[{<]\s*at\s*[)\]}>]|\bat\b.*(?:\bdot\b|\.[a-z]{2,4}\b)")
 
 
-def _may_name(text):
-    low = text.lower()
-    return any(hint in low for hint in NAME_HINTS)
+def _may_name(text, low):
+    """Cheap checks first: only cues like "my name is" match a word in lower case."""
+    if any(hint in low for hint in CUE_HINTS):
+        return True
+    rest = text[1:]
+    return rest != rest.lower() and any(hint in low for hint in NAME_HINTS)
 
 
 def mask_personal_details(text):
     """``text`` with e-mail addresses, phone and ID numbers, street addresses
     and names replaced by tags."""
+    low = text.lower()
     if "@" in text:
         text = EMAIL.sub("[email]", text)
-    if DIGIT.search(text):
-        for pattern, tag in REPLACEMENTS[1:]:
+    if (" at " in low or "arroba" in low or "at)" in low or "at]" in low) and SPELLED_HINT.search(
+        low
+    ):
+        text = SPELLED_EMAIL.sub("[email]", text)
+    if LONG_NUMBER.search(text):
+        for pattern, tag in NUMBERS:
             text = pattern.sub(tag, text)
+    if DIGIT.search(text) or any(hint in low for hint in ADDRESS_HINTS):
         text = mask_addresses(text)
-    return mask_names(text) if _may_name(text) else text
+    return mask_names(text) if _may_name(text, low) else text

@@ -53,10 +53,12 @@ def summarize(documents, result, min_cell=11):
     tables = {
         t.id: _theme_tables(mentions.get(t.id, set()), units, min_cell) for t in result.themes
     }
+    silent = protect_theme_totals(tables, units, mentions, total, min_cell)
     render = Renderer(min_cell)
     return {
         "min_cell": min_cell,
         "respondents": render.cell(total),
+        "non_answers": render.cell(silent),
         "communities": [
             _community_row(community, cell, tables, result, documents, render)
             for community, cell in sorted(respondents.items(), key=_community_order)
@@ -139,10 +141,43 @@ def _all_hidden(total, breakdowns):
     }
 
 
+def protect_theme_totals(tables, units, mentions, total, min_cell):
+    """The cell of respondents who gave no theme; theme totals hidden as needed.
+
+    When each respondent is in at most one theme (one answer each, as in most
+    files), the theme totals and the respondents without a theme add up to
+    the respondents shown: a hidden total could then be worked out from the
+    others, so more are hidden, each with its whole table.
+    """
+    themed = set().union(*mentions.values()) if mentions else set()
+    silent = len(units) - len(themed)
+    cell = Cell(silent, SMALL if 0 < silent < min_cell else SHOWN)
+    partition = sum(len(m) for m in mentions.values()) == len(themed)
+    if not partition or total.hidden:
+        return cell
+    cells = {key: table["total"] for key, table in tables.items()}
+    cells[NON_ANSWER] = cell
+    if complete(cells, total.value, min_cell) is None:
+        for cell_ in cells.values():
+            cell_.state = COMPLEMENT if cell_.value else cell_.state
+    for key, table in tables.items():
+        if table["total"].state == COMPLEMENT:
+            tables[key] = _all_hidden(
+                table["total"].value,
+                {name: {k: c.value for k, c in table[name].items()} for name in BREAKDOWNS},
+            )
+    return cells[NON_ANSWER]
+
+
 def suppress(counts, min_cell):
     """Cells of one breakdown of a shown total, or None when it cannot be protected."""
     cells = {key: Cell(n, SMALL if 0 < n < min_cell else SHOWN) for key, n in counts.items()}
-    total = sum(counts.values())
+    return complete(cells, sum(counts.values()), min_cell)
+
+
+def complete(cells, total, min_cell):
+    """``cells`` with more of them hidden until none hidden can be worked out
+    from ``total``; None when that cannot be done."""
     while any_determined(list(cells.values()), total, min_cell):
         shown = [c for c in cells.values() if not c.hidden and c.value > 0]
         if not shown:
