@@ -202,7 +202,8 @@ def summary(documents, result, min_cell):
 
 
 def _masked(document, result):
-    return replace(document, text=result.masked_texts.get(document.id, document.text))
+    text = result.masked_texts.get(document.id, document.text)
+    return document if text == document.text else replace(document, text=text)
 
 
 def _write_json(path, data):
