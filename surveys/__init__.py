@@ -1,16 +1,19 @@
-"""Voces: multilingual family surveys for community coalitions."""
+"""Voces: multilingual family surveys for community coalitions.
+
+The web app's modules are imported by ``create_app`` and the ``register_*``
+steps, not here: ``python -m surveys.analysis`` imports this package too, and
+needs none of Flask (a second saved on every run).
+"""
 
 import os
 
-from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
-
-from . import i18n, logs
-from .config import Config, check_mail, check_production, from_environment, resource_dir
-from .extensions import babel, csrf, db, limiter, login_manager, migrate
-
 
 def create_app(test_config=None):
+    from flask import Flask
+
+    from . import logs
+    from .config import Config, check_mail, check_production, from_environment, resource_dir
+
     app = Flask(
         __name__,
         instance_relative_config=True,
@@ -39,6 +42,8 @@ def create_app(test_config=None):
 
 def register_proxies(app):
     """Trust the scheme and host from this many reverse proxies in front (none by default)."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
     proxies = app.config["PROXIES"]
     if proxies:
         app.wsgi_app = ProxyFix(
@@ -53,6 +58,10 @@ def register_database(app):
 
 
 def register_extensions(app):
+    from . import i18n
+    from .config import resource_dir
+    from .extensions import babel, csrf, db, limiter, migrate
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(resource_dir("migrations")))
     babel.init_app(app, locale_selector=i18n.select_locale)
@@ -63,6 +72,7 @@ def register_extensions(app):
 
 def register_access(app):
     from .auth import access
+    from .extensions import login_manager
 
     login_manager.init_app(app)
     login_manager.user_loader(access.load_user)

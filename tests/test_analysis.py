@@ -236,6 +236,40 @@ def test_apertium_translates_each_line_on_its_own():
     ]
 
 
+@needs_apertium
+def test_engines_side_by_side_translate_as_one_engine_does():
+    texts = [f"Necesitamos internet en casa para {n} niños" for n in range(1200)]
+
+    one = ApertiumTranslator(jobs=1).translate(texts, "es", "en")
+    two = ApertiumTranslator(jobs=2).translate(texts, "es", "en")
+
+    assert one == two
+    assert one[3].lower() == "we need internet home for 3 boys"  # Apertium's own words
+
+
+def test_many_answers_are_grouped_from_a_sample_and_every_one_assigned():
+    from surveys.analysis.cluster import ThemeClusterer
+
+    docs = [
+        Document(id=f"{n:04d}-{m}", text=text, lang=lang)
+        for m in range(30)
+        for n, (lang, text) in enumerate(item for items in SAME_NEEDS.values() for item in items)
+    ]
+    small = ThemeClusterer(n_clusters=2, fit_size=60)
+    finder = ThemeFinder(translator=DictionaryTranslator(), clusterer=small)
+    result = finder.fit(docs).result_
+    shuffled = docs[:]
+    random.Random(3).shuffle(shuffled)
+    again = ThemeFinder(translator=DictionaryTranslator(), clusterer=small).fit(shuffled).result_
+
+    internet = len(SAME_NEEDS["internet"])
+    themes = [{result.labels[d.id] for d in docs if (int(d.id[:4]) < internet) == first}
+              for first in (True, False)]  # fmt: skip
+    assert len(docs) > 60 and set(result.labels.values()) == {0, 1}
+    assert [len(found) for found in themes] == [1, 1] and themes[0] != themes[1]
+    assert result == again
+
+
 def test_without_a_translator_the_result_says_so_plainly():
     result = find_themes(documents(), translator=None, n_themes=2)
 

@@ -257,7 +257,8 @@ def _original_ids(communities, ids):
 
 
 def _masked(document, result):
-    return replace(document, text=result.masked_texts.get(document.id, document.text))
+    text = result.masked_texts.get(document.id, document.text)
+    return document if text == document.text else replace(document, text=text)
 
 
 def _write_json(path, data):

@@ -74,4 +74,15 @@ def words(text, lang="en"):
 
 def stems(text, lang="en"):
     """The stemmed content words of ``text`` (for vectors and matching)."""
-    return [stem(word, lang) for word in words(text, lang)]
+    known = _STEMS.setdefault(lang, {})
+    out = []
+    for word in WORD.findall(TAG.sub(" ", text).lower()):
+        found = known.get(word)
+        if found is None:  # one look-up per word seen before, not two
+            found = known[word] = stem(word, lang) if is_content_word(word, lang) else ""
+        if found:
+            out.append(found)
+    return out
+
+
+_STEMS = {}  # word -> stem ("" for a stop word), per language: a few thousand words

@@ -17,11 +17,13 @@ reach a translator, so the cache holds no e-mail address or phone number.
 
 import functools
 import hashlib
+import math
 import os
 import re
 import shutil
 import sqlite3
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Protocol, runtime_checkable
 
@@ -248,25 +250,42 @@ class ApertiumProcess:
     Apertium reads a batch as running text: its transfer rules would move
     words across lines ("the school bus" / "immigration agents") unless
     every line ends a sentence, so a full stop is added where none is, and
-    taken off the translation again.
+    taken off the translation again. Each line is translated on its own, so
+    batches can run side by side: ``jobs`` engines at once (default: one per
+    core), which halves a cold run on two cores.
     """
 
     name = "apertium"
     cache_namespace = "apertium-glossary-2"  # changes when the glossary does
+    MIN_BATCH = 500  # texts; an engine takes a third of a second to start
 
-    def __init__(self, command="apertium", batch_size=5000, timeout=900):
+    def __init__(self, command="apertium", batch_size=5000, timeout=900, jobs=None):
         self.command = command
         self.batch_size = batch_size
         self.timeout = timeout
+        self.jobs = jobs
 
     def translate(self, texts, source, target):
         mode = _mode(source, target)
         lines = [_hide_tags(apply_glossary(tidy(text), source, target)) for text in texts]
         ended = [line if SENTENCE_END.search(line) else line + "." for line in lines]
-        out = []
-        for start in range(0, len(ended), self.batch_size):
-            out.extend(self._batch(ended[start : start + self.batch_size], mode))
+        batches = self._batches(ended)
+        with ThreadPoolExecutor(max(1, min(len(batches), self._jobs()))) as pool:
+            done = pool.map(functools.partial(self._batch, mode=mode), batches)
+            out = [line for batch in done for line in batch]
         return [_finish(t, s, e) for t, s, e in zip(out, lines, ended, strict=True)]
+
+    def _jobs(self):
+        if self.jobs:
+            return self.jobs
+        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+
+    def _batches(self, lines):
+        """Equal batches, as many as the engines at once (or a multiple of that)."""
+        jobs = min(self._jobs(), max(1, len(lines) // self.MIN_BATCH))
+        count = jobs * math.ceil(len(lines) / (self.batch_size * jobs)) or 1
+        size = math.ceil(len(lines) / count) or 1
+        return [lines[start : start + size] for start in range(0, len(lines), size)]
 
     def _batch(self, lines, mode):
         result = self._run("\n".join(lines) + "\n", mode).split("\n")
@@ -303,13 +322,13 @@ class ApertiumTranslator(CachedTranslator):
 
     ``cache_dir``: a directory for the on-disk cache, so that each answer is
     translated once across runs (default: ``$VOCES_TRANSLATION_CACHE`` if set,
-    else memory only).
+    else memory only). ``jobs``: engines run at once (default: one per core).
     """
 
-    def __init__(self, cache_dir=None, command="apertium", batch_size=5000):
+    def __init__(self, cache_dir=None, command="apertium", batch_size=5000, jobs=None):
         if cache_dir is None:
             cache_dir = os.environ.get(CACHE_ENV) or None
-        super().__init__(ApertiumProcess(command, batch_size), cache_dir)
+        super().__init__(ApertiumProcess(command, batch_size, jobs=jobs), cache_dir)
 
     @staticmethod
     def available(command="apertium"):
