@@ -262,7 +262,8 @@ NAME_HINTS = (
     "niece", "hij", "niet", "sobrin", "niñ", "nin",
 )  # fmt: skip
 ADDRESS_HINTS = ("live", "living", "viv", "calle", "avenida")
-SPELLED_HINT = re.compile(r"arroba|[(\[{<]\s*at\s*[)\]}>]|\bat\b.*(?:\bdot\b|\.[a-z]{2,4}\b)")
+# Bounded: an unbounded ".*" after each "at" is quadratic on a long answer.
+SPELLED_HINT = re.compile(r"arroba|[(\[{<]\s*at\s*[)\]}>]|\bat\b.{0,80}?(?:\bdot\b|\.[a-z]{2,4}\b)")
 
 
 def _may_name(text, low):
