@@ -181,7 +181,9 @@ def digest(values):
 
 
 def find_submission(submission_token):
-    if not submission_token:
+    # Only token-shaped text was ever stored; anything else (a NUL byte
+    # PostgreSQL refuses, say) cannot name a submission.
+    if not is_token(submission_token):
         return None
     return db.session.scalar(db.select(Response).filter_by(submission_token=submission_token))
 
