@@ -24,7 +24,7 @@ class Survey(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The builder's working copy: edits wait here until they are published as
     # a new version, so families never see a half-finished change.
-    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    draft: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     versions: Mapped[list["SurveyVersion"]] = relationship(
         back_populates="survey", order_by="SurveyVersion.number"
@@ -68,7 +68,9 @@ class SurveyVersion(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id"), index=True)
     number: Mapped[int]
-    definition: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # Read only when asked for: pages take the parsed copy kept per process
+    # (services/survey_store.definition_of), so most requests never load it.
+    definition: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     survey: Mapped[Survey] = relationship(back_populates="versions")

@@ -46,8 +46,9 @@ submit_limits = limiter.shared_limit(
 )
 
 
-def _open_survey(slug):
-    survey = get_survey(slug)
+def _open_survey(slug, draft=None):
+    """The survey ``slug``; ``draft``, found with its survey, saves reading it again."""
+    survey = draft.survey if draft is not None else get_survey(slug)
     if survey is None or survey.is_draft:
         abort(404)  # a draft is not published: families cannot open it
     return survey
@@ -82,10 +83,14 @@ def _forget(slug):
 
 def _find_draft(survey):
     """This browser's draft and its plain submission token, or ``(None, None)``."""
-    token, submission_token = _held(survey.slug)
-    draft = responding.find_draft(survey, token)
+    return _held_draft(survey, responding.find_draft(survey, _held(survey.slug)[0]))
+
+
+def _held_draft(survey, draft):
+    """``(draft, submission_token)`` for the draft this browser's session found."""
     if draft is None:
         return None, None
+    token, submission_token = _held(survey.slug)
     if responding.holds(draft, submission_token):
         return draft, submission_token
     # A session from before the plain token was kept in it: the posted page
@@ -154,10 +159,11 @@ def _render_start(survey, community, form, status=200):
 @bp.route("/<slug>/p/<int:number>", methods=["GET", "POST"])
 @submit_limits
 def page(slug, number):
-    survey = _open_survey(slug)
+    found = responding.find_draft_by_slug(slug, _held(slug)[0])
+    survey = _open_survey(slug, found)
     if not survey.is_open:
         return _closed(survey)
-    draft, submission_token = _find_draft(survey)
+    draft, submission_token = _held_draft(survey, found)
     if request.method == "POST":
         return _post_page(survey, draft, submission_token, number)
     if draft is None:

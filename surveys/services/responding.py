@@ -6,13 +6,13 @@ import re
 import secrets
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 from werkzeug.datastructures import MultiDict
 
 from ..definition.model import OTHER_KEY, is_shown
 from ..extensions import db
 from ..forms import build_page_form, field_names
-from ..models import Answer, Draft, Response
+from ..models import Answer, Draft, Response, Survey
 from .survey_store import definition_of
 
 TOKEN_BYTES = 32  # 256 bits: unguessable
@@ -112,12 +112,25 @@ def _token_in_use(submission_token):
 
 
 def find_draft(survey, token):
+    draft = find_draft_by_slug(survey.slug, token)
+    return draft if draft and draft.survey_id == survey.id else None
+
+
+def find_draft_by_slug(slug, token):
+    """The draft ``token`` opens in survey ``slug``, with its survey and version, or None.
+
+    One query: every page needs all three, and on PostgreSQL each round trip
+    costs more than the rows.
+    """
     if not token:
         return None
-    # Every page needs the draft's version: read both in one query.
-    query = db.select(Draft).filter_by(token_hash=_hash(token)).options(joinedload(Draft.version))
-    draft = db.session.scalar(query)
-    return draft if draft and draft.survey_id == survey.id else None
+    query = (
+        db.select(Draft)
+        .join(Draft.survey)
+        .filter(Draft.token_hash == _hash(token), Survey.slug == slug)
+        .options(contains_eager(Draft.survey), joinedload(Draft.version))
+    )
+    return db.session.scalar(query)
 
 
 def set_community(draft, community):
@@ -168,7 +181,9 @@ def digest(values):
 
 
 def find_submission(submission_token):
-    if not submission_token:
+    # Only token-shaped text was ever stored; anything else (a NUL byte
+    # PostgreSQL refuses, say) cannot name a submission.
+    if not is_token(submission_token):
         return None
     return db.session.scalar(db.select(Response).filter_by(submission_token=submission_token))
 

@@ -1,7 +1,5 @@
 """Surveys and their versions in the database."""
 
-import weakref
-
 from ..definition import Definition, DefinitionError
 from ..definition.meaning import changed_meaning
 from ..extensions import db
@@ -43,15 +41,22 @@ def published_definition(survey):
     return survey.current.definition if survey.versions else survey.draft
 
 
-# A stored version never changes: one Definition per loaded version, so its
-# questions and fingerprints are worked out once however often a request asks.
-_definitions = weakref.WeakKeyDictionary()
+# A stored version never changes (nothing edits one once it is published):
+# one Definition per version and process, so a request neither parses the
+# definition column nor works out its questions again. The key adds the
+# version's creation time, since ids repeat when a database is made anew
+# (tests, restores) under a running process.
+_definitions = {}
+_DEFINITIONS_KEPT = 256
 
 
 def definition_of(version):
-    definition = _definitions.get(version)
+    key = (version.id, version.created_at)
+    definition = _definitions.get(key)
     if definition is None:
-        definition = _definitions[version] = Definition(version.definition)
+        if len(_definitions) >= _DEFINITIONS_KEPT:
+            _definitions.clear()
+        definition = _definitions[key] = Definition(version.definition)
     return definition
 
 
