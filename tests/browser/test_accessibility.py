@@ -33,7 +33,9 @@ def every_page(person, live_app, visit):
     page, lang = person.page, person.lang
     page.goto(f"/s/safe-return?lang={lang}")
     visit(page, "start, community question")
-    page.get_by_role("button", name=COMMUNITY_WORDS[lang]).click()
+    # Wait for the post to land: a goto while it is in flight is aborted by it.
+    with page.expect_navigation():
+        page.get_by_role("button", name=COMMUNITY_WORDS[lang]).click()
     visit(page, "start, community not chosen")
     page.goto(f"/s/safe-return/pacoima?lang={lang}")
     visit(page, "start from a community link")
