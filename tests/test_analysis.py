@@ -270,6 +270,31 @@ def test_many_answers_are_grouped_from_a_sample_and_every_one_assigned():
     assert result == again
 
 
+def _blob(angle, count, spread=0.05):
+    """``count`` unit vectors in the plane around ``angle`` (degrees)."""
+    import numpy as np
+
+    angles = np.radians(angle + np.linspace(-spread, spread, count) * 180)
+    return np.stack([np.cos(angles), np.sin(angles)], axis=1).astype(np.float32)
+
+
+def test_a_broad_group_is_split_and_a_cut_subject_rejoined():
+    import numpy as np
+
+    from surveys.analysis.cluster import _split_and_merge
+
+    subjects = [_blob(0, 40), _blob(90, 40), _blob(200, 40)]
+    Z = np.concatenate(subjects)
+    # k-means left subjects 0 and 1 in one group and cut subject 2 in two.
+    stuck = np.array([0] * 80 + [1] * 20 + [2] * 20)
+
+    moved = _split_and_merge(Z, stuck, seed=0)
+
+    truth = np.repeat([0, 1, 2], 40)
+    assert moved is not None and adjusted_rand_score(truth, moved) == 1.0
+    assert _split_and_merge(Z, truth, seed=0) is None  # nothing better to do
+
+
 def test_without_a_translator_the_result_says_so_plainly():
     result = find_themes(documents(), translator=None, n_themes=2)
 

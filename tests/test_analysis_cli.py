@@ -125,6 +125,7 @@ def test_bad_input_is_a_usage_error_naming_the_line(tmp_path, content, message):
     [
         (["missing.jsonl"], "missing.jsonl: no such file"),
         (["in.jsonl", "--themes", "0"], "--themes: must be at least 1"),
+        (["in.jsonl", "--jobs", "0"], "--jobs: must be at least 1"),
         (["in.jsonl", "--codebook", "nope"], "no bundled codebook 'nope'"),
         ([], "the following arguments are required: input"),
     ],

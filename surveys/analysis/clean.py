@@ -37,7 +37,8 @@ NON_ANSWERS = frozenset(
 
 def tidy(text):
     """``text`` with runs of white space (new lines included) made one space."""
-    return SPACE.sub(" ", str(text or "")).strip()
+    # str.split() splits on exactly the characters ``\s`` matches, several times faster.
+    return " ".join(str(text or "").split())
 
 
 ACCENTED = str.maketrans("áéíóúüñàèìòùâêîôûäëïöçÁÉÍÓÚÜÑ", "aeiouunaeiouaeiouaeiocAEIOUUN")

@@ -53,6 +53,10 @@ class ThemeFinder(BaseEstimator):
         Extra phrases to treat as saying nothing.
     mask : callable or None
         The masking function (``mask_personal_details`` by default).
+    n_jobs : int or None
+        Processes for masking large inputs, as in scikit-learn
+        (None: one; -1: one per core). Used only from a single-threaded
+        process, such as the command line; results are the same either way.
 
     Attributes
     ----------
@@ -73,6 +77,7 @@ class ThemeFinder(BaseEstimator):
         max_themes=20,
         non_answers=None,
         mask=None,
+        n_jobs=None,
     ):
         self.n_themes = n_themes
         self.random_state = random_state
@@ -84,6 +89,7 @@ class ThemeFinder(BaseEstimator):
         self.max_themes = max_themes
         self.non_answers = non_answers
         self.mask = mask
+        self.n_jobs = n_jobs
 
     def fit(self, documents, y=None):
         documents = _validated(documents)
@@ -138,7 +144,7 @@ class ThemeFinder(BaseEstimator):
     def _preparation(self, translator):
         return make_pipeline(
             TextCleaner(self.non_answers),
-            Redactor(self.mask),
+            Redactor(self.mask, self.n_jobs),
             LanguageTagger(),
             Bridge(translator),
         )

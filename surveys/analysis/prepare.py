@@ -16,6 +16,7 @@ from .translate import (
     default_translator,
     is_null,
 )
+from .workers import parallel_map
 
 LANGUAGE_NAMES = {
     "en": "en", "eng": "en", "english": "en", "inglés": "en", "ingles": "en",
@@ -33,18 +34,20 @@ class Redactor(TransformerMixin, BaseEstimator):
 
     ``mask`` is the function applied to each text (``mask_personal_details``
     by default); everything downstream, and everything shown, reads the
-    masked text.
+    masked text. ``n_jobs``: processes for large inputs (see ``workers``).
     """
 
-    def __init__(self, mask=None):
+    def __init__(self, mask=None, n_jobs=None):
         self.mask = mask
+        self.n_jobs = n_jobs
 
     def fit(self, records, y=None):
         self.mask_ = self.mask or mask_personal_details
         return self
 
     def transform(self, records):
-        return [_with(r, text=self.mask_(r.text)) for r in records]
+        masked = parallel_map(self.mask_, [r.text for r in records], self.n_jobs)
+        return [_with(r, text=text) for r, text in zip(records, masked, strict=True)]
 
 
 def _with(record, **changes):

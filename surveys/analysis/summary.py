@@ -19,6 +19,7 @@ at least N, and together the hidden counts make up the rest of the total.
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from operator import itemgetter
 
 from .result import NON_ANSWER
 
@@ -55,16 +56,19 @@ def summarize(documents, result, min_cell=11):
     }
     silent = protect_theme_totals(tables, units, mentions, total, min_cell)
     render = Renderer(min_cell)
+    community_of = {d.id: d.community or NO_COMMUNITY for d in documents}
     return {
         "min_cell": min_cell,
         "respondents": render.cell(total),
         "non_answers": render.cell(silent),
         "communities": [
-            _community_row(community, cell, tables, result, documents, render)
+            _community_row(community, cell, tables, result, community_of, render)
             for community, cell in sorted(respondents.items(), key=_community_order)
         ],
         "themes": [
-            render.theme(theme, tables[theme.id], _safe_quotes(theme, tables[theme.id], documents))
+            render.theme(
+                theme, tables[theme.id], _safe_quotes(theme, tables[theme.id], community_of)
+            )
             for theme in result.themes
         ],
     }
@@ -113,7 +117,8 @@ def _mentions(documents, result, units):
 def _theme_tables(unit_ids, units, min_cell):
     """The theme's total and its breakdowns, suppressed; all hidden if unsafe."""
     total = len(unit_ids)
-    breakdowns = {name: Counter(units[u][name] for u in unit_ids) for name in BREAKDOWNS}
+    rows = [units[u] for u in unit_ids]
+    breakdowns = {name: Counter(map(itemgetter(name), rows)) for name in BREAKDOWNS}
     if total < min_cell:
         return {
             "total": Cell(total, SMALL if total else SHOWN),
@@ -214,7 +219,7 @@ def _community_order(item):
     return (community is NO_COMMUNITY, community or "")
 
 
-def _community_row(community, cell, tables, result, documents, render):
+def _community_row(community, cell, tables, result, community_of, render):
     row = {"community": community, "respondents": render.cell(cell), "themes": []}
     counts = []
     for theme in result.themes:
@@ -231,27 +236,24 @@ def _community_row(community, cell, tables, result, documents, render):
             counts.append((count.value, theme.id))
     row["top_themes"] = [t for _n, t in sorted(counts, key=lambda x: (-x[0], x[1]))][:TOP_THEMES]
     row["quotes"] = (
-        [] if cell.hidden else _community_quotes(community, row["top_themes"], result, documents)
+        [] if cell.hidden else _community_quotes(community, row["top_themes"], result, community_of)
     )
     return row
 
 
-def _community_quotes(community, top_themes, result, documents):
-    by_id = {d.id: d for d in documents}
+def _community_quotes(community, top_themes, result, community_of):
     quotes = []
     for theme_id in top_themes:
         theme = result.theme(theme_id)
         for quote in theme.quotes:
-            doc = by_id.get(quote.id)
-            if doc is not None and (doc.community or NO_COMMUNITY) == community:
+            if quote.id in community_of and community_of[quote.id] == community:
                 quotes.append(_quote_dict(quote, theme_id))
                 break
     return quotes[:QUOTES_PER_COMMUNITY]
 
 
-def _safe_quotes(theme, tables, documents):
+def _safe_quotes(theme, tables, community_of):
     """Quotes only from communities whose cell for this theme is shown."""
-    community_of = {d.id: d.community or NO_COMMUNITY for d in documents}
     cells = tables["community"]
     return [
         _quote_dict(q, theme.id)

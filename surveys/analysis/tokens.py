@@ -67,16 +67,21 @@ def is_content_word(word, lang="en"):
     return len(word) > 1 and strip_accents(word) not in STOP_WORDS.get(lang, ENGLISH)
 
 
+def untagged(text):
+    """``text`` without the tags that masking left ("[name]", "[phone]" ...)."""
+    return TAG.sub(" ", text) if "[" in text else text
+
+
 def words(text, lang="en"):
     """The content words of ``text``, lower-cased, as written (for labels)."""
-    return [w for w in WORD.findall(TAG.sub(" ", text).lower()) if is_content_word(w, lang)]
+    return [w for w in WORD.findall(untagged(text).lower()) if is_content_word(w, lang)]
 
 
 def stems(text, lang="en"):
     """The stemmed content words of ``text`` (for vectors and matching)."""
     known = _STEMS.setdefault(lang, {})
     out = []
-    for word in WORD.findall(TAG.sub(" ", text).lower()):
+    for word in WORD.findall(untagged(text).lower()):
         found = known.get(word)
         if found is None:  # one look-up per word seen before, not two
             found = known[word] = stem(word, lang) if is_content_word(word, lang) else ""

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from .clean import tidy
+from .workers import cpu_count
 
 INSTALL_HINT = "sudo apt-get install apertium apertium-eng-spa"
 CACHE_ENV = "VOCES_TRANSLATION_CACHE"  # a directory for the on-disk cache
@@ -276,9 +277,7 @@ class ApertiumProcess:
         return [_finish(t, s, e) for t, s, e in zip(out, lines, ended, strict=True)]
 
     def _jobs(self):
-        if self.jobs:
-            return self.jobs
-        return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return self.jobs or cpu_count()
 
     def _batches(self, lines):
         """Equal batches, as many as the engines at once (or a multiple of that)."""
