@@ -27,6 +27,9 @@ ROOT = Path(__file__).resolve().parents[1]
         ("mi correo es rosa_g (arroba) hotmail punto com", "mi correo es [email]"),
         ("rosa.g arroba hotmail.com", "[email]"),
         ("escríbanme: rosa arroba gmail", "escríbanme: [email]"),
+        ("my email is maria lopez at gmail dot com", "my email is [email]"),
+        ("Mi correo es Ana María Ruiz arroba hotmail punto com", "Mi correo es [email]"),
+        ("email me: juan perez at yahoo dot com please", "email me: [email] please"),
         # Phone numbers, US and Mexican
         ("call +1 818 555 1234 please", "call [phone] please"),
         ("(818) 555-1234", "[phone]"),
@@ -142,6 +145,8 @@ def test_personal_details_are_masked_in_english_and_spanish(text, masked):
         "vivo en una casa pequeña",
         "We met at school and talked",
         "look at yahoo news today",
+        "the email from school never came to us at home",
+        "el correo de la escuela llega tarde",
         "Son las 7:30 y el camión no llega",
         "el 16 de septiembre hay fiesta",
     ],

@@ -133,6 +133,63 @@ def test_no_suppressed_value_can_be_recovered_from_totals(units, min_cell):
                 assert len(values) > 1, f"{name}={k} of theme {theme['theme']} is recoverable"
 
 
+def feasible(ranges, rest):
+    """For each hidden cell, the values it can take with the others inside their ranges."""
+    options = []
+    for i, own in enumerate(ranges):
+        sums = {0}
+        for r in ranges[:i] + ranges[i + 1 :]:
+            sums = {s + v for s in sums for v in r if s + v <= rest}
+        options.append({v for v in own if rest - v in sums})
+    return options
+
+
+one_theme_unit = st.tuples(
+    st.sampled_from(COMMUNITIES),
+    st.sampled_from(LANGUAGES),
+    st.sampled_from(ROLES),
+    st.sampled_from(SOURCES),
+    st.lists(st.integers(0, 3), max_size=1),
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(units=st.lists(one_theme_unit, max_size=90), min_cell=st.sampled_from([3, 5, 11]))
+def test_a_community_row_gives_away_no_hidden_count(units, min_cell):
+    # One theme each: a community's theme counts and its respondents without a
+    # theme add up to its respondents.
+    documents, result = build(units)
+    summary = summarize(documents, result, min_cell=min_cell)
+    unit_info, mentions = true_breakdowns(documents, result)
+    theme_of = {u: t for t, members in mentions.items() for u in members}
+    # A wholly hidden theme's cells say "suppressed" whatever their size.
+    withheld = {t["theme"] for t in summary["themes"] if not isinstance(t["total"], int)}
+
+    for row in summary["communities"]:
+        respondents = row["respondents"]
+        if not isinstance(respondents, int):
+            continue
+        truth = Counter(
+            theme_of.get(u, NON_ANSWER)
+            for u, info in unit_info.items()
+            if key(info["community"]) == key(row["community"])
+        )
+        cells = {cell["theme"]: cell["count"] for cell in row["themes"]}
+        hidden = [t for t, v in cells.items() if not isinstance(v, int)]
+        ranges = [
+            range(1, min_cell)
+            if cells[t].startswith("fewer")
+            else range(1 if t in withheld else min_cell, respondents + 1)
+            for t in hidden
+        ]
+        if summary["non_answers"] != 0:  # respondents without a theme: never shown by community
+            ranges.append(range(0, respondents + 1))
+        rest = respondents - sum(v for v in cells.values() if isinstance(v, int))
+        for theme, values in zip(hidden, feasible(ranges, rest), strict=False):
+            assert truth[theme] in values
+            assert len(values) > 1, f"theme {theme} in {row['community']} is recoverable"
+
+
 @settings(max_examples=80, deadline=None)
 @given(units=st.lists(unit, max_size=90))
 def test_shares_and_quotes_come_only_from_large_enough_cells(units):

@@ -21,6 +21,16 @@ SPELLED_EMAIL = re.compile(
     LOCAL_PART + AT + r"(?:[\w-]+" + DOT + r")+(?i:com|net|org|edu|gov|mx|us|info)\b"
     r"|" + LOCAL_PART + STRICT_AT + r"(?i:gmail|hotmail|yahoo|outlook|icloud|aol|prodigy)\b"
 )
+# An address spelled with spaces ("maria lopez at gmail dot com") begins before
+# the word the patterns above can see: after "my email is" / "mi correo es",
+# up to three more words belong to it ("at", "to", "a"... do not).
+EMAIL_CUE = (
+    r"(?i:\be-?mail|\bcorreo(?:\s+electr[oó]nico)?)"
+    r"(?:\s+(?i:is|es|me|address|de\s+contacto))?\s*[:=]?\s+"
+)
+NAME_BEFORE_EMAIL = re.compile(
+    r"(" + EMAIL_CUE + r")(?:(?!(?i:at|to|a|al|en|the|is|es|me)\s)[\w.+-]+\s+){1,3}(?=\[email\])"
+)
 # Alien registration numbers: A123456789, A-123-456-789, A# 123456789 (8 or 9 digits).
 A_NUMBER = re.compile(r"(?<![\w#])A(?:\s*#\s*|-|\s)?(?:\d{3}-?\d{3}-?\d{2,3})(?!\d)", re.IGNORECASE)
 SSN = re.compile(r"(?<!\d)\d{3}[- ]\d{2}[- ]\d{4}(?!\d)")
@@ -284,6 +294,8 @@ def mask_personal_details(text):
         low
     ):
         text = SPELLED_EMAIL.sub("[email]", text)
+    if "[email]" in text:
+        text = NAME_BEFORE_EMAIL.sub(r"\1", text)
     if LONG_NUMBER.search(text):
         for pattern, tag in NUMBERS:
             text = pattern.sub(tag, text)

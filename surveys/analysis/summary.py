@@ -7,8 +7,9 @@ Two rules protect small groups:
   (``"fewer than 11"``), nor is any share computed from it or from a community
   with fewer than ``min_cell`` respondents, nor any quote from such a cell.
 * **Complementary suppression**: each breakdown (a theme by community,
-  language, role or source; respondents by community) adds up to a total that
-  is shown. If a hidden count could be worked out from the total and the
+  language, role or source; respondents by community; and, when each
+  respondent is in at most one theme, a community's theme counts) adds up to
+  a total that is shown. If a hidden count could be worked out from the total and the
   other counts, more counts are hidden (marked ``"suppressed"``), smallest
   first. If that cannot protect a breakdown, the whole theme is hidden.
 
@@ -24,6 +25,8 @@ from operator import itemgetter
 from .result import NON_ANSWER
 
 SMALL, COMPLEMENT, SHOWN = "small", "complementary", "shown"
+UNSHOWN = "unshown"  # a count never shown anywhere: anything from 0 to the total
+WITHHELD = "withheld"  # a count of a wholly hidden theme: anything from 1 to the total
 NO_COMMUNITY = None
 BREAKDOWNS = ("community", "language", "role", "source")
 QUOTES_PER_COMMUNITY = 3
@@ -55,6 +58,7 @@ def summarize(documents, result, min_cell=11):
         t.id: _theme_tables(mentions.get(t.id, set()), units, min_cell) for t in result.themes
     }
     silent = protect_theme_totals(tables, units, mentions, total, min_cell)
+    protect_community_rows(tables, mentions, total, respondents, silent, min_cell)
     render = Renderer(min_cell)
     community_of = {d.id: d.community or NO_COMMUNITY for d in documents}
     return {
@@ -174,6 +178,45 @@ def protect_theme_totals(tables, units, mentions, total, min_cell):
     return cells[NON_ANSWER]
 
 
+def protect_community_rows(tables, mentions, total, respondents, silent, min_cell):
+    """Hide more of a community's theme counts when a hidden one could be worked
+    out from the community's respondents.
+
+    When each respondent is in at most one theme, a community's theme counts
+    and its respondents without a theme (never shown, so anything from 0 to
+    all of them, or exactly 0 when no respondent at all is without a theme)
+    add up to its respondents shown. Cells are shared with the theme tables,
+    so a count hidden here is hidden there too (which only hides more).
+    """
+    themed = set().union(*mentions.values()) if mentions else set()
+    if sum(len(m) for m in mentions.values()) != len(themed):
+        return  # someone is in two themes: the row need not add up
+    changed = False
+    for community, cell in respondents.items():
+        if cell.hidden:
+            continue
+        row = {
+            key: _row_cell(t, community) for key, t in tables.items() if community in t["community"]
+        }
+        if not any(c.hidden for c in row.values()):
+            continue
+        rest = cell.value - sum(c.value for c in row.values())
+        if silent.hidden or silent.value:
+            row[NON_ANSWER] = Cell(rest, UNSHOWN)
+        if complete(row, cell.value, min_cell) is None:
+            cell.state, changed = COMPLEMENT, True  # nothing left to hide: hide the row's total
+    if changed and not total.hidden and complete(respondents, total.value, min_cell) is None:
+        for cell in respondents.values():
+            cell.state = COMPLEMENT if cell.value else cell.state
+
+
+def _row_cell(table, community):
+    """The theme's cell for ``community``; when the whole theme is hidden its
+    "suppressed" cells may hold small counts too, and are read as such."""
+    cell = table["community"][community]
+    return Cell(cell.value, WITHHELD) if table["total"].state == COMPLEMENT else cell
+
+
 def suppress(counts, min_cell):
     """Cells of one breakdown of a shown total, or None when it cannot be protected."""
     cells = {key: Cell(n, SMALL if 0 < n < min_cell else SHOWN) for key, n in counts.items()}
@@ -195,6 +238,10 @@ def hidden_range(cell, total, min_cell):
     """What an observer knows of a hidden cell from its label alone."""
     if cell.state == SMALL:
         return 1, min_cell - 1
+    if cell.state == UNSHOWN:
+        return 0, total
+    if cell.state == WITHHELD:
+        return 1, total
     return min_cell, total
 
 
