@@ -55,20 +55,24 @@ def build(units, n_themes=4):
     return documents, result
 
 
+def feasible(ranges, rest):
+    """For each hidden cell, the values it can take with the others inside their ranges."""
+    options = []
+    for i, own in enumerate(ranges):
+        sums = {0}
+        for r in ranges[:i] + ranges[i + 1 :]:
+            sums = {s + v for s in sums for v in r if s + v <= rest}
+        options.append({v for v in own if rest - v in sums})
+    return options
+
+
 def feasible_values(hidden, rest, total, min_cell):
     """Every value each hidden cell could take, worked out by brute force."""
     ranges = [
         range(1, min_cell) if label.startswith("fewer") else range(min_cell, total + 1)
         for label in hidden
     ]
-    options = []
-    for i, own in enumerate(ranges):
-        others = [r for j, r in enumerate(ranges) if j != i]
-        sums = {0}
-        for r in others:
-            sums = {s + v for s in sums for v in r if s + v <= rest}
-        options.append({v for v in own if rest - v in sums})
-    return options
+    return feasible(ranges, rest)
 
 
 def true_breakdowns(documents, result):
@@ -93,13 +97,18 @@ def key(value):
     return "(none)" if value is None else str(value)
 
 
-unit = st.tuples(
-    st.sampled_from(COMMUNITIES),
-    st.sampled_from(LANGUAGES),
-    st.sampled_from(ROLES),
-    st.sampled_from(SOURCES),
-    st.lists(st.integers(0, 3), max_size=3, unique=True),
-)
+def respondents(themes_each):
+    """Respondents as (community, lang, role, source, themes) with up to ``themes_each`` themes."""
+    return st.tuples(
+        st.sampled_from(COMMUNITIES),
+        st.sampled_from(LANGUAGES),
+        st.sampled_from(ROLES),
+        st.sampled_from(SOURCES),
+        st.lists(st.integers(0, 3), max_size=themes_each, unique=True),
+    )
+
+
+unit = respondents(3)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -133,28 +142,8 @@ def test_no_suppressed_value_can_be_recovered_from_totals(units, min_cell):
                 assert len(values) > 1, f"{name}={k} of theme {theme['theme']} is recoverable"
 
 
-def feasible(ranges, rest):
-    """For each hidden cell, the values it can take with the others inside their ranges."""
-    options = []
-    for i, own in enumerate(ranges):
-        sums = {0}
-        for r in ranges[:i] + ranges[i + 1 :]:
-            sums = {s + v for s in sums for v in r if s + v <= rest}
-        options.append({v for v in own if rest - v in sums})
-    return options
-
-
-one_theme_unit = st.tuples(
-    st.sampled_from(COMMUNITIES),
-    st.sampled_from(LANGUAGES),
-    st.sampled_from(ROLES),
-    st.sampled_from(SOURCES),
-    st.lists(st.integers(0, 3), max_size=1),
-)
-
-
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(units=st.lists(one_theme_unit, max_size=90), min_cell=st.sampled_from([3, 5, 11]))
+@given(units=st.lists(respondents(1), max_size=90), min_cell=st.sampled_from([3, 5, 11]))
 def test_a_community_row_gives_away_no_hidden_count(units, min_cell):
     # One theme each: a community's theme counts and its respondents without a
     # theme add up to its respondents.
