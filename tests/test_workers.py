@@ -1,53 +1,81 @@
 """Masking on several cores: the same result as one loop, and only where forking is safe."""
 
-import os
-import threading
+import json
+import subprocess
+import sys
+import textwrap
 
 import pytest
 
-from surveys.analysis import find_themes, workers
-from surveys.analysis.redact import mask_personal_details
+from surveys.analysis import workers
 
 TWO_CORES = pytest.mark.skipif(workers.cpu_count() < 2, reason="needs two cores to fork a worker")
 
 
-def pid(_item):
-    return os.getpid()
-
-
-@pytest.fixture
-def small_batches(monkeypatch):
-    monkeypatch.setattr(workers, "MIN_ITEMS", 10)
+def in_fresh_process(code):
+    """What ``code`` prints as JSON, run by a new interpreter: a single-threaded
+    process, as the command line is (the test process has other tests' threads)."""
+    prelude = "import json, os\nfrom surveys.analysis import workers\nworkers.MIN_ITEMS = 10\n"
+    done = subprocess.run(
+        [sys.executable, "-c", prelude + textwrap.dedent(code)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+    return json.loads(done.stdout)
 
 
 @TWO_CORES
-def test_large_inputs_are_split_between_processes_in_order(small_batches):
-    texts = [f"call me at 323-555-{n:04d} please" for n in range(40)]
+def test_large_inputs_are_split_between_processes_in_order():
+    found = in_fresh_process("""
+        from surveys.analysis.redact import mask_personal_details
+        def pid(_item):
+            return os.getpid()
+        texts = [f"call me at 323-555-{n:04d} please" for n in range(40)]
+        print(json.dumps({
+            "masked": workers.parallel_map(mask_personal_details, texts, n_jobs=2),
+            "one_loop": [mask_personal_details(text) for text in texts],
+            "pids": workers.parallel_map(pid, range(40), n_jobs=2),
+            "me": os.getpid(),
+        }))
+    """)
 
-    assert workers.parallel_map(mask_personal_details, texts, n_jobs=2) == [
-        mask_personal_details(text) for text in texts
-    ]
-    pids = workers.parallel_map(pid, range(40), n_jobs=2)
-    assert pids[0] == os.getpid() and len(set(pids)) == 2
-    assert pids == sorted(pids, key=lambda p: p != os.getpid())  # first chunk here, the rest there
-
-
-def test_small_inputs_stay_in_this_process():
-    assert set(workers.parallel_map(pid, range(100), n_jobs=-1)) == {os.getpid()}
-
-
-def test_a_threaded_process_does_not_fork(small_batches):
-    found = []
-    worker = threading.Thread(target=lambda: found.extend(workers.parallel_map(pid, range(40), -1)))
-    worker.start()
-    worker.join()
-    assert set(found) == {os.getpid()}
+    assert found["masked"] == found["one_loop"] and "[phone]" in found["masked"][0]
+    pids, me = found["pids"], found["me"]
+    assert pids[:20] == [me] * 20  # the first chunk here...
+    assert len(set(pids[20:])) == 1 and pids[20] != me  # ...the other in a forked worker
 
 
-def test_a_function_without_a_name_runs_here(small_batches):
-    assert workers.parallel_map(lambda n: (n * 2, os.getpid()), range(40), -1) == [
-        (n * 2, os.getpid()) for n in range(40)
-    ]
+@TWO_CORES
+@pytest.mark.parametrize(
+    ("case", "forks"),
+    [("many, named", True), ("few", False), ("a lambda", False), ("from a thread", False)],
+)
+def test_workers_are_forked_only_where_safe_and_worth_it(case, forks):
+    found, me = in_fresh_process(f"""
+        import threading
+        def pid(_item):
+            return os.getpid()
+        case = {case!r}
+        if case == "many, named":
+            found = workers.parallel_map(pid, range(40), -1)
+        elif case == "few":
+            found = workers.parallel_map(pid, range(5), -1)
+        elif case == "a lambda":
+            found = workers.parallel_map(lambda _item: os.getpid(), range(40), -1)
+        else:
+            found = []
+            thread = threading.Thread(
+                target=lambda: found.extend(workers.parallel_map(pid, range(40), -1))
+            )
+            thread.start()
+            thread.join()
+        print(json.dumps([found, os.getpid()]))
+    """)
+
+    assert len(found) in (5, 40)
+    assert (set(found) != {me}) is forks
 
 
 @pytest.mark.parametrize(
@@ -65,17 +93,21 @@ def test_n_jobs_zero_is_refused():
 
 
 @TWO_CORES
-def test_themes_are_the_same_on_one_core_or_several(small_batches):
-    answers = [
-        {"id": f"w{n}", "text": f"We need wifi at home, call 818-555-{n:04d}", "lang": "en"}
-        for n in range(15)
-    ] + [
-        {"id": f"c{n}", "text": f"Mi hijo Pedro necesita un consejero {n}", "lang": "es"}
-        for n in range(15)
-    ]
-    one = find_themes(answers, translator=None, n_jobs=1)
-    several = find_themes(answers, translator=None, n_jobs=-1)
+def test_themes_are_the_same_on_one_core_or_several():
+    one, several = in_fresh_process("""
+        from surveys.analysis import find_themes
+        answers = [
+            {"id": f"w{n}", "text": f"We need wifi at home, call 818-555-{n:04d}", "lang": "en"}
+            for n in range(15)
+        ] + [
+            {"id": f"c{n}", "text": f"Mi hijo Pedro necesita un consejero {n}", "lang": "es"}
+            for n in range(15)
+        ]
+        runs = [find_themes(answers, translator=None, n_jobs=jobs) for jobs in (1, -1)]
+        print(json.dumps([[r.labels, r.masked_texts] for r in runs]))
+    """)
 
-    assert several.labels == one.labels
-    assert several.masked_texts == one.masked_texts
-    assert "[phone]" in several.masked_texts["w3"] and "Pedro" not in several.masked_texts["c3"]
+    assert several == one
+    labels, masked = several
+    assert len(set(labels.values())) >= 2
+    assert "[phone]" in masked["w3"] and "Pedro" not in masked["c3"]
