@@ -170,6 +170,13 @@ NOT_NAMES = frozenset(
     madre padre mamá papá mama papa abuela abuelo tía tío tia tio estudiante
     alumna alumno maestra maestro tutor tutora consejera consejero enfermera
     enfermero inmigrante una un uno muy de del la el los las que y en con por para
+    need needs needed want wants love loves like likes hate hates miss misses go goes
+    went have has had are is was were get gets got could do does did cannot
+    feel feels felt struggle struggles study studies attend attends learn learns
+    necesita necesitan necesitaba quiere quieren quería extraña extrañan
+    fue fueron tiene tienen tenía está están estaba es son era eran puede pueden
+    pudo estudia estudian asiste asisten aprende aprenden odia odian
+    siente sienten sufre sufren no sí si ya todavía también
     sin su sus mi mis nuestra nuestro
     volunteer neighbor resident member worker leader caregiver foster stepmom
     stepdad veteran senior junior freshman sophomore graduate homeowner renter
@@ -219,15 +226,20 @@ COMMON_WORDS = NOT_NAMES | frozenset(
 
 def _mask_kin(match):
     names = [m for m in KIN_NAME.finditer(match.group(2))]
-    if names[0].group(0).split()[0].lower() in NOT_NAMES:
+    if _ordinary(names[0].group(0)):
         return match.group(0)
     out, end = match.group(1), 0
     for name in names:
         out += match.group(2)[end : name.start()]
-        first = name.group(0).split()[0]
-        out += name.group(0) if first.lower() in NOT_NAMES else "[name]"
+        out += name.group(0) if _ordinary(name.group(0)) else "[name]"
         end = name.end()
     return out + match.group(2)[end:]
+
+
+def _ordinary(words):
+    """True for capitalised ordinary words ("Needs", "Y"); a common word followed
+    by a surname is still a name ("Ama Owusu", "Can Yilmaz")."""
+    return all(word.lower() in NOT_NAMES for word in words.split())
 
 
 def mask_names(text):
