@@ -169,11 +169,8 @@ def _document(data, path, number):
         if isinstance(data.get(key), (dict, list)):
             raise UsageError(f"{where}: {key!r} must be a string")
     fields = {key: _text_or_none(data.get(key)) for key in FIELDS}
-    return Document(
-        id=ID_SPELLING.encode(data["id"]),
-        text=data["text"] or "",
-        source=fields.pop("source") or "survey",
-        **fields,
+    return Document.from_dict(
+        {**fields, "id": ID_SPELLING.encode(data["id"]), "text": data["text"] or ""}
     )
 
 

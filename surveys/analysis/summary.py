@@ -57,8 +57,10 @@ def summarize(documents, result, min_cell=11):
     tables = {
         t.id: _theme_tables(mentions.get(t.id, set()), units, min_cell) for t in result.themes
     }
-    silent = protect_theme_totals(tables, units, mentions, total, min_cell)
-    protect_community_rows(tables, mentions, total, respondents, silent, min_cell)
+    themed, one_each = _themed(mentions)
+    silent = protect_theme_totals(tables, len(units) - themed, one_each, total, min_cell)
+    if one_each:
+        protect_community_rows(tables, total, respondents, silent, min_cell)
     render = Renderer(min_cell)
     community_of = {d.id: d.community or NO_COMMUNITY for d in documents}
     return {
@@ -150,7 +152,13 @@ def _all_hidden(total, breakdowns):
     }
 
 
-def protect_theme_totals(tables, units, mentions, total, min_cell):
+def _themed(mentions):
+    """How many respondents have a theme, and whether each is in one theme at most."""
+    themed = set().union(*mentions.values()) if mentions else set()
+    return len(themed), sum(len(m) for m in mentions.values()) == len(themed)
+
+
+def protect_theme_totals(tables, silent, one_each, total, min_cell):
     """The cell of respondents who gave no theme; theme totals hidden as needed.
 
     When each respondent is in at most one theme (one answer each, as in most
@@ -158,11 +166,8 @@ def protect_theme_totals(tables, units, mentions, total, min_cell):
     the respondents shown: a hidden total could then be worked out from the
     others, so more are hidden, each with its whole table.
     """
-    themed = set().union(*mentions.values()) if mentions else set()
-    silent = len(units) - len(themed)
     cell = Cell(silent, SMALL if 0 < silent < min_cell else SHOWN)
-    partition = sum(len(m) for m in mentions.values()) == len(themed)
-    if not partition or total.hidden:
+    if not one_each or total.hidden:
         return cell
     cells = {key: table["total"] for key, table in tables.items()}
     cells[NON_ANSWER] = cell
@@ -178,19 +183,16 @@ def protect_theme_totals(tables, units, mentions, total, min_cell):
     return cells[NON_ANSWER]
 
 
-def protect_community_rows(tables, mentions, total, respondents, silent, min_cell):
+def protect_community_rows(tables, total, respondents, silent, min_cell):
     """Hide more of a community's theme counts when a hidden one could be worked
     out from the community's respondents.
 
-    When each respondent is in at most one theme, a community's theme counts
+    For when each respondent is in at most one theme: a community's theme counts
     and its respondents without a theme (never shown, so anything from 0 to
     all of them, or exactly 0 when no respondent at all is without a theme)
     add up to its respondents shown. Cells are shared with the theme tables,
     so a count hidden here is hidden there too (which only hides more).
     """
-    themed = set().union(*mentions.values()) if mentions else set()
-    if sum(len(m) for m in mentions.values()) != len(themed):
-        return  # someone is in two themes: the row need not add up
     changed = False
     for community, cell in respondents.items():
         if cell.hidden:
