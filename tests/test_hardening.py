@@ -155,6 +155,15 @@ def test_posting_survey_pages_is_rate_limited(app, client, survey):
 
     assert 429 not in statuses[:3] and statuses[3] == 429
     assert client.get("/s/safe-return").status_code == 200  # reading is never limited
+    assert client.get("/s/safe-return/thanks").status_code == 200
+
+
+def test_the_start_and_survey_pages_share_one_count(app, client, survey):
+    app.config["SUBMIT_RATE_LIMIT"] = "3 per minute"
+    paths = ["/s/safe-return", "/s/safe-return/pacoima", "/s/safe-return/p/1", "/s/safe-return/p/2"]
+    statuses = [client.post(path, data={}).status_code for path in paths]
+
+    assert 429 not in statuses[:3] and statuses[3] == 429
 
 
 @pytest.fixture

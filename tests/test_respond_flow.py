@@ -284,6 +284,22 @@ def test_purge_drafts_removes_only_old_drafts(app, db, runner, survey, responden
     assert db.session.scalar(db.select(db.func.count(Draft.id))) == len(drafts) - 1
 
 
+def test_a_page_saved_keeps_its_draft_from_the_purge(app, db, runner, survey, respondent):
+    """Drafts are purged a week after their last page, not a week after they began."""
+    family = respondent()
+    family.start(community="koreatown")
+    draft = db.session.scalars(db.select(Draft)).one()
+    draft.updated_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=8)
+    db.session.commit()
+
+    family.submit_page()
+    result = runner.invoke(args=["surveys", "purge-drafts"])
+
+    assert "deleted 0 unfinished drafts" in result.output
+    db.session.expire_all()
+    assert db.session.scalars(db.select(Draft)).one().values  # the page's answers are kept
+
+
 def test_upgrading_keeps_unfinished_drafts_usable(database_url):
     """Migration 0007 hashes the submission tokens of drafts already in the database."""
     app = create_app(

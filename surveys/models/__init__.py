@@ -4,7 +4,7 @@ from .audit import DOWNLOADS, DownloadRecord
 from .draft import Draft
 from .focus_group import FacilitationGuide, FocusGroup, FocusGroupVersion
 from .response import Answer, Response
-from .survey import Community, Survey, SurveyVersion
+from .survey import Community, Survey, SurveyStatus, SurveyVersion
 from .theme import EDIT_KINDS, RunTheme, ThemeAssignment, ThemeCodebook, ThemeEdit, ThemeRun
 from .user import ROLES, PasswordLink, User
 
@@ -23,6 +23,7 @@ __all__ = [
     "Response",
     "RunTheme",
     "Survey",
+    "SurveyStatus",
     "SurveyVersion",
     "ThemeAssignment",
     "ThemeCodebook",

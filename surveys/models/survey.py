@@ -14,7 +14,20 @@ from .base import utcnow
 STATUSES = ("draft", "open", "closed")
 
 
-class Survey(db.Model):
+class SurveyStatus:
+    """What a survey's ``status`` means to families (for the model and for
+    the plain copy the survey pages read with a draft)."""
+
+    @property
+    def is_open(self):
+        return self.status == "open"
+
+    @property
+    def is_draft(self):
+        return self.status == "draft"
+
+
+class Survey(SurveyStatus, db.Model):
     __tablename__ = "surveys"
     __table_args__ = (CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),)
 
@@ -37,14 +50,6 @@ class Survey(db.Model):
     def current(self) -> "SurveyVersion":
         """The version families answer now: always the newest."""
         return self.versions[-1]
-
-    @property
-    def is_open(self):
-        return self.status == "open"
-
-    @property
-    def is_draft(self):
-        return self.status == "draft"
 
     @property
     def working_definition(self):

@@ -19,7 +19,6 @@ from flask import (
 )
 from flask_babel import refresh
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm.exc import StaleDataError
 
 from .. import i18n
 from ..auth.limiter_keys import hashed_address_limiter_key
@@ -37,25 +36,30 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 # show the page again with the family's answers instead of a bare error.
 csrf.exempt(bp)
 # Posted pages per client address (hashed, kept in memory or Redis only). Generous,
-# since a whole school's families may share one address.
-submit_limits = limiter.shared_limit(
+# since a whole school's families may share one address. Set on the blueprint
+# (its POSTs are the start and survey pages), it is checked with the app's
+# own check before each request, not a second time by a decorator.
+limiter.shared_limit(
     lambda: current_app.config["SUBMIT_RATE_LIMIT"],
     scope="submit",
     key_func=hashed_address_limiter_key,
     methods=["POST"],
-)
+)(bp)
 
 
 def _open_survey(slug, draft=None):
-    """The survey ``slug``; ``draft``, found with its survey, saves reading it again."""
+    """The survey ``slug``; ``draft``, found with its survey, saves reading it again.
+
+    With a draft this is the draft's ``SurveyState``, else the ``Survey``.
+    """
     survey = draft.survey if draft is not None else get_survey(slug)
     if survey is None or survey.is_draft:
         abort(404)  # a draft is not published: families cannot open it
     return survey
 
 
-def _closed(survey):
-    definition = definition_of(survey.current)
+def _closed(slug):
+    definition = definition_of(get_survey(slug).current)
     return render_template("respond/closed.html", definition=definition), 410
 
 
@@ -120,14 +124,13 @@ def worker():
 
 @bp.route("/<slug>", methods=["GET", "POST"])
 @bp.route("/<slug>/<community_slug>", methods=["GET", "POST"])
-@submit_limits
 def start(slug, community_slug=None):
     survey = _open_survey(slug)
     community = survey.community(community_slug) if community_slug else None
     if community_slug and community is None:
         abort(404)
     if not survey.is_open:
-        return _closed(survey)
+        return _closed(slug)
     ask = community is None and bool(survey.active_communities)
     if request.method == "POST" and _switches_language():
         refresh()  # show the same page, choice kept, in the new language
@@ -157,12 +160,11 @@ def _render_start(survey, community, form, status=200):
 
 
 @bp.route("/<slug>/p/<int:number>", methods=["GET", "POST"])
-@submit_limits
 def page(slug, number):
     found = responding.find_draft_by_slug(slug, _held(slug)[0])
     survey = _open_survey(slug, found)
     if not survey.is_open:
-        return _closed(survey)
+        return _closed(slug)
     draft, submission_token = _held_draft(survey, found)
     if request.method == "POST":
         return _post_page(survey, draft, submission_token, number)
@@ -171,7 +173,7 @@ def page(slug, number):
     if number - 1 not in responding.visible_pages(draft):
         shown = responding.next_page(draft, number - 1)
         return redirect(url_for(".page", slug=slug, number=1 if shown is None else shown + 1))
-    definition = definition_of(draft.version)
+    definition = draft.definition
     form = _page_form(definition, draft.values, number, submission_token)
     if request.args.get("check"):
         form.validate()
@@ -218,7 +220,7 @@ def _post_page(survey, draft, submission_token, number):
         # The session was lost (cookie cleared or expired): the page's token finds the draft.
         draft = responding.draft_for_submission(survey, posted_token)
         submission_token = posted_token if draft else _page_token(posted_token)
-    definition = definition_of(survey.current if draft is None else draft.version)
+    definition = definition_of(survey.current) if draft is None else draft.definition
     if not 0 < number <= len(definition.sections):
         abort(404)
     # A page that comes back after the answers were sent (a double tap, a
@@ -247,9 +249,11 @@ def _post_page(survey, draft, submission_token, number):
         if not from_session:
             draft, submission_token = _attach_draft(survey, draft, submission_token)
         responding.save_page(draft, posted, number - 1, form if valid else None)
-        outcome = _navigate(survey, draft, submission_token, number, posted)
+        outcome, sent = _navigate(survey, draft, submission_token, number, posted)
+        if not sent:
+            responding.keep(draft)
         db.session.commit()
-    except (IntegrityError, StaleDataError):
+    except (IntegrityError, responding.DraftGone):
         # The last page sent twice at once (a double tap, a queued retry): one copy won.
         db.session.rollback()
         replayed = _replayed(survey, definition, posted_token, posted, number)
@@ -287,23 +291,25 @@ def _replayed(survey, definition, token, posted, number):
 
 
 def _navigate(survey, draft, submission_token, number, posted):
+    """``(response, sent)``: where the family goes next, and whether the answers were sent."""
     slug = survey.slug
     if request.form.get("lang"):
-        return redirect(url_for(".page", slug=slug, number=number))
+        return redirect(url_for(".page", slug=slug, number=number)), False
     if request.form.get("nav") == "back":
         earlier = responding.previous_page(draft, number - 1)
         if earlier is None:
-            return redirect(url_for(".start", slug=slug))
-        return redirect(url_for(".page", slug=slug, number=earlier + 1))
+            return redirect(url_for(".start", slug=slug)), False
+        return redirect(url_for(".page", slug=slug, number=earlier + 1)), False
     later = responding.next_page(draft, number - 1)
     if later is not None:
-        return redirect(url_for(".page", slug=slug, number=later + 1))
+        return redirect(url_for(".page", slug=slug, number=later + 1)), False
     try:
         responding.submit(draft, current_language(), posted, submission_token)
     except responding.IncompleteAnswers as incomplete:
-        return redirect(url_for(".page", slug=slug, number=incomplete.page + 1, check=1))
+        page = incomplete.page + 1
+        return redirect(url_for(".page", slug=slug, number=page, check=1)), False
     _forget(slug)
-    return redirect(url_for(".thanks", slug=slug))
+    return redirect(url_for(".thanks", slug=slug)), True
 
 
 @bp.route("/<slug>/thanks")

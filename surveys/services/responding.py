@@ -4,16 +4,17 @@ import hashlib
 import json
 import re
 import secrets
+from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy import bindparam
 from werkzeug.datastructures import MultiDict
 
 from ..definition.model import OTHER_KEY, is_shown
 from ..extensions import db
 from ..forms import build_page_form, field_names
-from ..models import Answer, Draft, Response, Survey
-from .survey_store import definition_of
+from ..models import Answer, Draft, Response, Survey, SurveyStatus, SurveyVersion
+from .survey_store import definition_by_id, definition_of
 
 TOKEN_BYTES = 32  # 256 bits: unguessable
 # What new_token() makes: 43 URL-safe characters. Anything else posted as a
@@ -31,6 +32,96 @@ class IncompleteAnswers(Exception):
 
 class SubmissionConflict(Exception):
     """The same submission token came back with different answers."""
+
+
+class DraftGone(Exception):
+    """The draft was sent (or purged) by another request while this one read it."""
+
+
+@dataclass(frozen=True)
+class SurveyState(SurveyStatus):
+    """What a survey page needs of its survey when a draft was found with it."""
+
+    id: int
+    slug: str
+    status: str
+
+
+@dataclass
+class OpenDraft:
+    """A family's unfinished survey, read and written with plain statements.
+
+    Every survey page reads one, and the last page deletes it: loading it with
+    its survey and version as ORM objects cost more than the rest of the page
+    (docs/benchmarks.md, "Load and faults"). Changes are written by ``keep``.
+    """
+
+    id: int
+    survey: SurveyState
+    version_id: int
+    community_id: int | None
+    submission_hash: str
+    values: dict
+    checked: dict
+    definition: object  # the version's Definition
+
+    @property
+    def survey_id(self):
+        return self.survey.id
+
+
+drafts, surveys, versions = Draft.__table__, Survey.__table__, SurveyVersion.__table__
+# Built once: a statement made per request costs more than the query it runs.
+_DRAFT_ROW = (
+    db.select(
+        drafts.c.id,
+        drafts.c.version_id,
+        drafts.c.community_id,
+        drafts.c.submission_hash,
+        drafts.c["values"],
+        drafts.c.checked,
+        surveys.c.id.label("survey_id"),
+        surveys.c.slug,
+        surveys.c.status,
+        versions.c.created_at.label("version_created"),
+    )
+    .join(surveys, surveys.c.id == drafts.c.survey_id)
+    .join(versions, versions.c.id == drafts.c.version_id)
+)
+_BY_SESSION = _DRAFT_ROW.where(
+    drafts.c.token_hash == bindparam("token_hash"), surveys.c.slug == bindparam("slug")
+)
+_BY_SUBMISSION = _DRAFT_ROW.where(
+    drafts.c.survey_id == bindparam("survey_id"),
+    drafts.c.submission_hash == bindparam("submission_hash"),
+)
+_INSERT_DRAFT = drafts.insert().returning(drafts.c.id)
+_DELETE_DRAFT = drafts.delete().where(drafts.c.id == bindparam("draft_id"))
+_INSERT_RESPONSE = Response.__table__.insert().returning(Response.__table__.c.id)
+_INSERT_ANSWER = Answer.__table__.insert()
+
+
+def _read_draft(statement, **params):
+    row = db.session.connection().execute(statement, params).first()
+    if row is None:
+        return None
+    return OpenDraft(
+        id=row.id,
+        survey=SurveyState(row.survey_id, row.slug, row.status),
+        version_id=row.version_id,
+        community_id=row.community_id,
+        submission_hash=row.submission_hash,
+        values=row.values or {},
+        checked=row.checked or {},
+        definition=definition_by_id(row.version_id, row.version_created),
+    )
+
+
+def _update(draft, **columns):
+    """Write ``columns`` of ``draft``; ``DraftGone`` when another request deleted it."""
+    statement = drafts.update().where(drafts.c.id == draft.id).values(**columns)
+    if db.session.connection().execute(statement).rowcount != 1:
+        raise DraftGone(draft.id)
 
 
 def new_token():
@@ -56,16 +147,27 @@ def start_draft(survey, community, submission_token=None):
     token = new_token()
     if not is_token(submission_token) or _token_in_use(submission_token):
         submission_token = new_token()
-    draft = Draft(
-        token_hash=_hash(token),
-        survey=survey,
-        version=survey.current,
-        community=community,
-        submission_hash=_hash(submission_token),
+    version = survey.current
+    row = {
+        "token_hash": _hash(token),
+        "survey_id": survey.id,
+        "version_id": version.id,
+        "community_id": community.id if community else None,
+        "submission_hash": _hash(submission_token),
+        "values": {},
+        "checked": {},
+    }
+    draft_id = db.session.connection().execute(_INSERT_DRAFT, row).scalar_one()
+    draft = OpenDraft(
+        id=draft_id,
+        survey=SurveyState(survey.id, survey.slug, survey.status),
+        version_id=version.id,
+        community_id=row["community_id"],
+        submission_hash=row["submission_hash"],
         values={},
+        checked={},
+        definition=definition_of(version),
     )
-    db.session.add(draft)
-    db.session.flush()
     return draft, token, submission_token
 
 
@@ -77,16 +179,13 @@ def draft_for_submission(survey, submission_token):
     """
     if not is_token(submission_token):
         return None
-    return db.session.scalar(
-        db.select(Draft).filter_by(survey_id=survey.id, submission_hash=_hash(submission_token))
-    )
+    return _read_draft(_BY_SUBMISSION, survey_id=survey.id, submission_hash=_hash(submission_token))
 
 
 def reattach(draft):
     """Give a found draft a new session token (the old cookie is gone) and return it."""
     token = new_token()
-    draft.token_hash = _hash(token)
-    db.session.flush()
+    _update(draft, token_hash=_hash(token))
     return token
 
 
@@ -94,7 +193,7 @@ def renew_submission_token(draft):
     """A new submission token for a draft whose plain token nobody holds any more."""
     submission_token = new_token()
     draft.submission_hash = _hash(submission_token)
-    db.session.flush()
+    _update(draft, submission_hash=draft.submission_hash)
     return submission_token
 
 
@@ -117,30 +216,24 @@ def find_draft(survey, token):
 
 
 def find_draft_by_slug(slug, token):
-    """The draft ``token`` opens in survey ``slug``, with its survey and version, or None.
+    """The draft ``token`` opens in survey ``slug`` (an ``OpenDraft``), or None.
 
-    One query: every page needs all three, and on PostgreSQL each round trip
-    costs more than the rows.
+    One query: every page needs the draft, its survey and its version, and on
+    PostgreSQL each round trip costs more than the rows.
     """
     if not token:
         return None
-    query = (
-        db.select(Draft)
-        .join(Draft.survey)
-        .filter(Draft.token_hash == _hash(token), Survey.slug == slug)
-        .options(contains_eager(Draft.survey), joinedload(Draft.version))
-    )
-    return db.session.scalar(query)
+    return _read_draft(_BY_SESSION, token_hash=_hash(token), slug=slug)
 
 
 def set_community(draft, community):
-    draft.community = community
-    db.session.flush()
+    draft.community_id = community.id if community else None
+    _update(draft, community_id=draft.community_id)
 
 
 def visible_pages(draft):
     """Indexes of the sections that have at least one question to show."""
-    return shown_pages(definition_of(draft.version), draft.values)
+    return shown_pages(draft.definition, draft.values)
 
 
 def shown_pages(definition, values):
@@ -163,7 +256,7 @@ def previous_page(draft, index):
 
 
 def save_page(draft, values, index=None, form=None):
-    """Keep a page's values in the draft; written at the commit (not at all if it is sent).
+    """Take a page's values into the draft; ``keep`` writes them (not at all if it is sent).
 
     ``form``, when page ``index`` passed its checks, gives the checked answers
     kept beside the values, so that sending the survey need not check it again.
@@ -171,8 +264,12 @@ def save_page(draft, values, index=None, form=None):
     draft.values = {**draft.values, **values}
     if form is not None:
         entry = {"version": draft.version_id, "values": values, "answers": _checked(form)}
-        draft.checked = {**(draft.checked or {}), str(index): entry}
-    draft.updated_at = datetime.now(UTC).replace(tzinfo=None)
+        draft.checked = {**draft.checked, str(index): entry}
+
+
+def keep(draft):
+    """Write the draft's values and checks; ``DraftGone`` if it was sent meanwhile."""
+    _update(draft, values=draft.values, checked=draft.checked)
 
 
 def digest(values):
@@ -227,7 +324,7 @@ def submit(draft, language, last_values, submission_token):
     """
     if not holds(draft, submission_token):
         raise ValueError("not this draft's submission token")
-    definition = definition_of(draft.version)
+    definition = draft.definition
     values = draft.values
     answers = []
     for index in visible_pages(draft):
@@ -256,13 +353,11 @@ def submit(draft, language, last_values, submission_token):
     }
     # Three plain statements, the answers in one: the unit of work would spend
     # longer on its bookkeeping than the database on the rows.
-    responses, drafts = Response.__table__, Draft.__table__
-    with db.session.no_autoflush:  # the draft's last values are never written
-        response_id = db.session.scalar(responses.insert().returning(responses.c.id), response)
-        rows = [{**answer, "response_id": response_id} for answer in answers]
-        db.session.execute(Answer.__table__.insert(), rows)
-        db.session.execute(drafts.delete().where(drafts.c.id == draft.id))
-    db.session.expunge(draft)
+    connection = db.session.connection()
+    response_id = connection.execute(_INSERT_RESPONSE, response).scalar_one()
+    rows = [{**answer, "response_id": response_id} for answer in answers]
+    connection.execute(_INSERT_ANSWER, rows)
+    connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
     return response_id
 
 
@@ -283,7 +378,7 @@ def _recheck(definition, draft, index):
     another page may show or hide some. ``IncompleteAnswers`` for a required
     question left blank.
     """
-    entry = (draft.checked or {}).get(str(index))
+    entry = draft.checked.get(str(index))
     questions = definition.section_questions(index)
     if not entry or entry.get("version") != draft.version_id:
         return None
@@ -322,5 +417,5 @@ def _answers(form, questions=None):
 
 def purge_drafts(older_than):
     """Delete drafts untouched since ``older_than`` (a naive UTC datetime)."""
-    result = db.session.execute(db.delete(Draft).where(Draft.updated_at < older_than))
+    result = db.session.execute(drafts.delete().where(drafts.c.updated_at < older_than))
     return result.rowcount

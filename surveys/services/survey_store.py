@@ -51,12 +51,25 @@ _DEFINITIONS_KEPT = 256
 
 
 def definition_of(version):
-    key = (version.id, version.created_at)
+    return definition_by_id(version.id, version.created_at, lambda: version.definition)
+
+
+def definition_by_id(version_id, created_at, read=None):
+    """Version ``version_id``'s Definition; ``read()`` gives its data when not kept yet.
+
+    Without ``read`` the definition column is read on its own, so pages that
+    found a version by its id need not load it as an object.
+    """
+    key = (version_id, created_at)
     definition = _definitions.get(key)
     if definition is None:
+        if read is None:
+            read = lambda: db.session.scalar(  # noqa: E731
+                db.select(SurveyVersion.definition).filter_by(id=version_id)
+            )
         if len(_definitions) >= _DEFINITIONS_KEPT:
             _definitions.clear()
-        definition = _definitions[key] = Definition(version.definition)
+        definition = _definitions[key] = Definition(read())
     return definition
 
 
