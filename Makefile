@@ -8,7 +8,7 @@ FLASK := $(VENV)/bin/flask
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run serve test check-package lint format translations extract-messages setup install catalogs db bench clean apertium chromium lighthouse bench-browser pdf-libraries
+.PHONY: run serve test check-package lint format translations extract-messages setup install catalogs db bench bench-cost clean apertium chromium valgrind lighthouse bench-browser pdf-libraries
 
 run: setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
@@ -56,6 +56,10 @@ apertium:
 chromium:
 	@$(call debian,[ -x /usr/bin/chromium ],chromium fonts-dejavu-core,the browser tests will be skipped)
 
+# callgrind counts the instructions of one submission (bench/submission_cost.py).
+valgrind:
+	@$(call debian,command -v valgrind >/dev/null,valgrind,bench/submission_cost.py cannot run)
+
 # WeasyPrint draws the PDF report with Pango, and embeds DejaVu Sans so that
 # á é í ó ú ñ ¿ ¡ « » — print as written. Debian's packages, when we may.
 PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core
@@ -98,6 +102,10 @@ bench: install catalogs apertium
 	$(PY) bench/speed.py
 	$(PY) bench/load.py
 	$(PY) bench/exports.py
+
+# The last page's cost in instructions, repeatable on a busy machine.
+bench-cost: install catalogs valgrind
+	$(PY) bench/submission_cost.py
 
 # Budgets measured in Debian's Chromium: time to a usable form on a throttled
 # phone, and Lighthouse's mobile scores (see docs/benchmarks.md).

@@ -1,0 +1,160 @@
+"""What one submission costs in the app itself, counted in instructions.
+
+The load benchmark (bench/load.py) measures seconds through gunicorn, and on a
+shared two-core machine its figures move by 20% from run to run: a cut of a
+few percent in the last page's code cannot be told from noise there. This
+counts the CPU instructions (valgrind's callgrind) that Flask's test client
+and the app spend on one last page posted, and on one bare insert
+(bench/bare_app.py, the load benchmark's baseline), with production settings
+on a fresh SQLite file. Counts repeat to a fraction of a percent whatever else
+the machine is doing; they include the test client's own work (roughly 1 M
+instructions a request) and leave out gunicorn and the socket, which cost the
+same for both.
+
+Each measurement runs in a child process under callgrind with instrumentation
+off while the families walk the survey up to its last page, and on only
+while the last pages (or the bare inserts) are posted.
+
+Usage: python bench/submission_cost.py [--count 40]   (needs valgrind)
+Last line:
+    submission_minstr=S bare_minstr=B ratio=R
+"""
+
+import argparse
+import gc
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from urllib.parse import urlsplit
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+HTTPS = "https://localhost"  # production cookies are Secure
+WARM_UP = 5  # requests of each kind before counting: caches filled, classes made
+
+
+def environment(database_url):
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "bench-" + "k" * 58,
+        "VOCES_ENV": "production",
+        "VOCES_SUBMIT_RATE_LIMIT": "1000000 per minute",
+        "FLASK_APP": "wsgi",
+        "PYTHONHASHSEED": "0",
+    }
+
+
+def set_up_database(env):
+    for args in (["db", "upgrade"], ["surveys", "load"]):
+        subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=env, check=True)
+
+
+def walk_to_last_page(client, read_form):
+    """A family's pages up to the last one; what its last post sends."""
+    path = "/s/safe-return/pacoima"
+    page = client.get(path + "?lang=es", base_url=HTTPS).get_data(as_text=True)
+    fields = read_form(page) | {"nav": "next"}
+    for _ in range(40):
+        answer = client.post(path, data=fields, base_url=HTTPS)
+        if answer.status_code not in (302, 303):
+            raise RuntimeError(f"{path} answered {answer.status_code}")
+        path = urlsplit(answer.headers["Location"]).path
+        page = client.get(path, base_url=HTTPS).get_data(as_text=True)
+        fields = read_form(page) | {"nav": "next"}
+        if "Enviar mis respuestas" in page:
+            return client, path, fields
+    raise RuntimeError("the survey never reached its last page")
+
+
+def child(kind, count):
+    """Post ``count`` last pages or bare inserts, counting only those."""
+    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    import bare_app
+    from load import read_form
+
+    app = bare_app.app
+
+    def submit(job):
+        client, path, fields = job
+        answer = client.post(path, data=fields, base_url=HTTPS)
+        if not answer.headers.get("Location", "").endswith("/thanks"):
+            raise RuntimeError(f"the last page answered {answer.status_code}")
+
+    bare_client = app.test_client()
+
+    def bare(number):
+        data = {"token": f"{number:032x}", "payload": str(number)}
+        answer = bare_client.post("/_bench/insert", data=data, base_url=HTTPS)
+        if answer.status_code != 201:
+            raise RuntimeError(f"the bare insert answered {answer.status_code}")
+
+    jobs = [walk_to_last_page(app.test_client(), read_form) for _ in range(WARM_UP + count)]
+    for number in range(WARM_UP):
+        submit(jobs.pop())
+        bare(10**6 + number)
+    # The collector would run at different moments in two versions of the code.
+    gc.collect()
+    gc.freeze()
+    gc.disable()
+    instrument("on")
+    if kind == "submission":
+        for job in jobs:
+            submit(job)
+    else:
+        for number in range(count):
+            bare(number)
+    instrument("off")
+
+
+def instrument(state):
+    subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], check=True)
+
+
+def count_instructions(kind, count, folder):
+    env = environment(f"sqlite:///{folder}/{kind}.sqlite")
+    set_up_database(env)
+    out = Path(folder) / f"{kind}.callgrind"
+    command = [
+        "valgrind",
+        "--tool=callgrind",
+        "--instr-atstart=no",
+        f"--callgrind-out-file={out}",
+        sys.executable,
+        __file__,
+        "--child",
+        kind,
+        "--count",
+        str(count),
+    ]
+    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    totals = next(line for line in out.read_text().splitlines() if line.startswith("totals:"))
+    return int(totals.split()[1]) / count
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--count", type=int, default=40)
+    parser.add_argument("--child", choices=("submission", "bare"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        return child(args.child, args.count)
+    if not (shutil.which("valgrind") and shutil.which("callgrind_control")):
+        sys.exit("valgrind is not installed: apt-get install valgrind")
+    with tempfile.TemporaryDirectory(prefix="voces-cost-") as folder:
+        submission = count_instructions("submission", args.count, folder)
+        bare = count_instructions("bare", args.count, folder)
+    print(f"{args.count} requests of each, in-process, production settings, SQLite")
+    print(f"  last page posted: {submission / 1e6:.2f} M instructions")
+    print(f"  bare insert:      {bare / 1e6:.2f} M instructions")
+    print(
+        f"submission_minstr={submission / 1e6:.2f} bare_minstr={bare / 1e6:.2f} "
+        f"ratio={bare / submission:.2f}"
+    )
+
+
+if __name__ == "__main__":
+    main()
