@@ -131,6 +131,61 @@ def test_the_last_page_sent_twice_at_once_is_stored_once(
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
 
 
+def test_an_earlier_page_saved_while_the_survey_is_sent_ends_on_the_thank_you_page(
+    app, client, db, survey, respondent, monkeypatch
+):
+    """Another tab (or a queued retry) posts page 1 while the last page is sent: the
+    page finds its draft gone, nothing is stored twice and nothing sent is lost."""
+    import threading
+
+    from surveys.services import responding
+
+    family = respondent()
+    url, last = last_page_post(family, "es", "Enviado a tiempo")
+    family.get("/s/safe-return/p/1")
+    earlier = family.form_fields() | family.valid_answers("Otra pestaña") | {"nav": "next"}
+    cookie = client.get_cookie("voces").value
+    both_read = threading.Barrier(2, timeout=10)
+    sent = threading.Event()
+    save_page, keep = responding.save_page, responding.keep
+
+    def save_together(draft, values, *checked):
+        both_read.wait()  # both requests hold the draft before either writes
+        return save_page(draft, values, *checked)
+
+    def keep_after_sending(draft):
+        assert sent.wait(timeout=30)  # the last page has been stored and committed
+        return keep(draft)
+
+    monkeypatch.setattr(responding, "save_page", save_together)
+    monkeypatch.setattr(responding, "keep", keep_after_sending)
+    landed = {}
+
+    def post(name, path, data):
+        racer = app.test_client()
+        racer.set_cookie("voces", cookie)
+        landed[name] = racer.post(path, data=data)
+        if name == "last":
+            sent.set()
+
+    threads = [
+        threading.Thread(target=post, args=("last", url, last)),
+        threading.Thread(target=post, args=("earlier", "/s/safe-return/p/1", earlier)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert {name: r.headers["Location"] for name, r in landed.items()} == {
+        "last": "/s/safe-return/thanks",
+        "earlier": "/s/safe-return/thanks",
+    }
+    db.session.expire_all()
+    response = db.session.scalars(db.select(Response)).one()
+    assert response.answer_map()["need_to_feel_safe"].value == "Enviado a tiempo"
+
+
 def test_a_page_checked_before_an_earlier_answer_changed_is_asked_again(
     db, make_survey, tiny_definition, respondent
 ):
