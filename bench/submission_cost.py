@@ -27,33 +27,19 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from load import environment, read_form, set_up_database
+
 ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
+SET_UP_SECONDS = 300
 HTTPS = "https://localhost"  # production cookies are Secure
 WARM_UP = 5  # requests of each kind before counting: caches filled, classes made
 
 
-def environment(database_url):
-    return {
-        **os.environ,
-        "DATABASE_URL": database_url,
-        "SECRET_KEY": "bench-" + "k" * 58,
-        "VOCES_ENV": "production",
-        "VOCES_SUBMIT_RATE_LIMIT": "1000000 per minute",
-        "FLASK_APP": "wsgi",
-        "PYTHONHASHSEED": "0",
-    }
-
-
-def set_up_database(env):
-    for args in (["db", "upgrade"], ["surveys", "load"]):
-        subprocess.run([str(VENV_BIN / "flask"), *args], cwd=ROOT, env=env, check=True)
-
-
-def walk_to_last_page(client, read_form):
+def walk_to_last_page(client):
     """A family's pages up to the last one; what its last post sends."""
     path = "/s/safe-return/pacoima"
     page = client.get(path + "?lang=es", base_url=HTTPS).get_data(as_text=True)
@@ -72,9 +58,8 @@ def walk_to_last_page(client, read_form):
 
 def child(kind, count):
     """Post ``count`` last pages or bare inserts, counting only those."""
-    sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+    sys.path.insert(0, str(ROOT))
     import bare_app
-    from load import read_form
 
     app = bare_app.app
 
@@ -92,7 +77,7 @@ def child(kind, count):
         if answer.status_code != 201:
             raise RuntimeError(f"the bare insert answered {answer.status_code}")
 
-    jobs = [walk_to_last_page(app.test_client(), read_form) for _ in range(WARM_UP + count)]
+    jobs = [walk_to_last_page(app.test_client()) for _ in range(WARM_UP + count)]
     for number in range(WARM_UP):
         submit(jobs.pop())
         bare(10**6 + number)
@@ -115,8 +100,10 @@ def instrument(state):
 
 
 def count_instructions(kind, count, folder):
-    env = environment(f"sqlite:///{folder}/{kind}.sqlite")
-    set_up_database(env)
+    # The same settings as the load benchmark's servers; a fixed hash seed, so
+    # that two runs of the same code count the same.
+    env = environment(f"sqlite:///{folder}/{kind}.sqlite", 0, None) | {"PYTHONHASHSEED": "0"}
+    set_up_database(env, time.monotonic() + SET_UP_SECONDS)
     out = Path(folder) / f"{kind}.callgrind"
     command = [
         "valgrind",

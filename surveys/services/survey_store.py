@@ -63,14 +63,15 @@ def definition_by_id(version_id, created_at, read=None):
     key = (version_id, created_at)
     definition = _definitions.get(key)
     if definition is None:
-        if read is None:
-            read = lambda: db.session.scalar(  # noqa: E731
-                db.select(SurveyVersion.definition).filter_by(id=version_id)
-            )
+        data = read() if read else _stored_definition(version_id)
         if len(_definitions) >= _DEFINITIONS_KEPT:
             _definitions.clear()
-        definition = _definitions[key] = Definition(read())
+        definition = _definitions[key] = Definition(data)
     return definition
+
+
+def _stored_definition(version_id):
+    return db.session.scalar(db.select(SurveyVersion.definition).filter_by(id=version_id))
 
 
 class MeaningChanged(DefinitionError):
