@@ -2,6 +2,8 @@
 
 import time
 
+from flask import g, request
+
 from surveys.models import Response
 
 
@@ -49,3 +51,23 @@ def test_expired_token_keeps_answers_and_the_survey_can_finish(db, survey, respo
     family.submit_page(answers)
     family.complete()
     assert db.session.scalar(db.select(db.func.count(Response.id))) == 1
+
+
+def test_only_a_page_that_is_shown_signs_a_token(app, survey, respondent):
+    """A posted page that moves on never shows its token, so none is signed for it."""
+    signed = []
+    app.teardown_request(lambda _exc: signed.append((request.method, "csrf_token" in g)))
+    family = respondent()
+    family.start(community="pacoima", lang="en")
+    signed.clear()
+
+    family.submit_page(family.valid_answers("Typed"), follow=False)
+    assert family.page.status_code == 302
+    family.get(family.page.headers["Location"])  # the next page, shown
+    tampered = family.form_fields() | {"csrf_token": "tampered", "nav": "next"}
+    refused = family.post(family.path, tampered, follow=False)
+
+    assert signed == [("POST", False), ("GET", True), ("POST", True)]
+    assert refused.status_code == 400  # shown again, with a token that is accepted
+    family.submit_page(family.valid_answers("Typed"))
+    assert family.page.status_code == 200 and family.path == "/s/safe-return/p/3"

@@ -4,13 +4,15 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from .csrf import LazyCSRF
 from .fields import ChoiceAnswerField, RequiredAnswer
 
 PREFER_NOT_TO_SAY = "-"
 
 
 class StartForm(FlaskForm):
-    pass
+    class Meta:
+        csrf_class = LazyCSRF
 
 
 def build_start_form(survey, language, ask_community):

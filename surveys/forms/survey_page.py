@@ -12,6 +12,7 @@ from wtforms import HiddenField, SelectChoice
 from wtforms.validators import ValidationError
 
 from ..definition.model import OTHER_KEY, is_shown
+from .csrf import LazyCSRF
 from .fields import (
     ChoiceAnswerField,
     LongTextAnswerField,
@@ -32,6 +33,7 @@ class PageForm(FlaskForm):
     class Meta:
         # Survey pages are plain forms: answers are read only through fields.
         locales = False
+        csrf_class = LazyCSRF
 
 
 def field_names(question):
