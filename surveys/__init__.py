@@ -73,7 +73,9 @@ def register_extensions(app):
 def register_access(app):
     from .auth import access
     from .extensions import login_manager
+    from .sessions import CookieSessions
 
+    app.session_interface = CookieSessions()
     login_manager.init_app(app)
     login_manager.user_loader(access.load_user)
     # No address or user-agent fingerprint in the session: see privacy.py.

@@ -166,6 +166,8 @@ def test_a_lead_builds_previews_publishes_edits_and_closes(app, client, lead, db
     survey = builder.survey(db)
     assert survey.status == "open" and [v.number for v in survey.versions] == [1]
     page = client.get(builder.home).get_data(as_text=True)
+    # The message went through the session cookie between the two requests.
+    assert "Published: version 1 is the one families answer now." in visible_text(page)
     assert f'<a href="{link}">{link}</a>' in page
     assert "<svg" in page
 
