@@ -44,9 +44,8 @@ class Answer(db.Model):
     __table_args__ = (UniqueConstraint("response_id", "question_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), index=True
-    )
+    # No index of its own: the unique (response_id, question_key) index starts with it.
+    response_id: Mapped[int] = mapped_column(ForeignKey("responses.id", ondelete="CASCADE"))
     question_key: Mapped[str] = mapped_column(String(64))
     # A choice key, a list of keys, a number, or the text the family wrote.
     value: Mapped[Any] = mapped_column(JSON)
