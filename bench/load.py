@@ -9,24 +9,29 @@ those requests are timed and reported as "flow pages", but the targets are
 about submissions.
 
 For each engine (SQLite, and PostgreSQL when reachable) a database is
-migrated and loaded with the bundled survey, then gunicorn serves it with the
-repository's gunicorn.conf.py on 127.0.0.1, and:
+migrated and loaded with the bundled survey, then gunicorn serves it twice
+with the repository's gunicorn.conf.py on 127.0.0.1: Voces itself, and the
+*bare* server for the baseline (bench/bare_app.py: the same app factory,
+settings, gunicorn configuration and database, plus one route that writes
+one row and commits). Then:
 
-1. *baseline*: ``--clients`` clients post flat out to a bare insert endpoint
-   on the same stack (bench/bare_app.py: the same app factory, settings,
-   gunicorn configuration and database; one row, one commit);
-2. *flow*: clients walk the survey up to its last page, ``--clients`` at a time;
-3. *storm*: ``--clients`` clients post the last pages flat out (closed loop:
-   each sends its next as soon as the last is answered): submissions per
-   second (the rate and ratio) and p50/p95/p99 latency;
-4. *paced*: ``--paced-submissions`` more last pages (walked in the same
+1. *flow*: clients walk the survey up to its last page, ``--clients`` at a time;
+2. *baseline* and *storm*, taking turns: ``--clients`` clients post bare
+   inserts flat out, and the last pages flat out (closed loop: each sends its
+   next as soon as the last is answered), in 4 blocks each of equal size,
+   alternating which goes first (ABBA): submissions per second (the rate and
+   ratio) and p50/p95/p99 latency. Taking turns, the two see the same machine:
+   a shared one can halve its speed within a minute, and a baseline measured
+   once, before the families walked the survey, gave ratios from 0.19 to 0.50
+   for the same code;
+3. *paced*: ``--paced-submissions`` more last pages (walked in the same
    flow), ``--clients`` clients in an open loop at an aggregate rate of half
    the storm's: submission i is due at start + i / rate, client i mod
    ``--clients`` sends it then (or as soon as it is free), and its latency
    counts from when it was due, so waiting in a queue is not hidden. Its p99
    is the one the target and the last line are about;
-5. *lost*: the acknowledged submissions are looked up in the database;
-6. *fault*: a second storm (flow first); when half of it is acknowledged
+4. *lost*: the acknowledged submissions are looked up in the database;
+5. *fault*: a second storm (flow first); when half of it is acknowledged
    every worker is SIGKILLed. The run checks that those processes are gone,
    that the master started new ones, that the storm then finished, and that
    every acknowledged submission is stored; on SQLite ``PRAGMA
@@ -78,9 +83,10 @@ VENV_BIN = Path(sys.executable).parent
 TARGETS = {"ratio": 0.5, "p99_ms": 100.0}
 SLUG = "safe-return"
 TICKS = os.sysconf("SC_CLK_TCK")
-# Shares of an engine's time left after set-up: baseline, flow, storm, paced, fault
-# (flow and storm).
-SHARES = {"baseline": 0.06, "flow": 0.5, "storm": 0.06, "paced": 0.1, "fault": 0.28}
+# Shares of an engine's time left after set-up: flow, storm (with the baseline),
+# paced, fault (flow and storm).
+SHARES = {"flow": 0.5, "storm": 0.12, "paced": 0.1, "fault": 0.28}
+BLOCKS = 4  # the baseline and the storm take turns in this many blocks each
 PACE = 0.5  # the paced phase's rate, as a share of the storm's
 
 
@@ -267,16 +273,13 @@ def measure(server, phase, work, browsers):
     server_before, client_before = cpu_seconds(pids), time.process_time()
     began = time.perf_counter()
     result = in_loop(work, browsers)
-    phase.seconds = time.perf_counter() - began
-    phase.server_cpu = cpu_seconds(pids) - server_before
-    phase.client_cpu = time.process_time() - client_before
+    phase.seconds += time.perf_counter() - began
+    phase.server_cpu += cpu_seconds(pids) - server_before
+    phase.client_cpu += time.process_time() - client_before
     return result
 
 
-def baseline(server, count, clients, deadline):
-    phase = Phase(wanted=count)
-    browsers = [Browser(server.port) for _ in range(clients)]
-
+def _insert(browsers):
     async def send(number, lane):
         fields = {"token": secrets.token_hex(16), "payload": str(number)}
         try:
@@ -285,13 +288,24 @@ def baseline(server, count, clients, deadline):
             return False
         return answer[0] == 201
 
-    # Every worker awake first.
-    in_loop(lambda: run_lanes(range(4 * clients), send, clients, deadline), lambda: browsers)
-    work = lambda: run_lanes(range(count), send, clients, deadline)  # noqa: E731
+    return send
+
+
+def wake(server, clients, deadline):
+    """Every worker of the bare server awake before anything is counted."""
+    browsers = [Browser(server.port) for _ in range(clients)]
+    work = lambda: run_lanes(range(4 * clients), _insert(browsers), clients, deadline)  # noqa: E731
+    in_loop(work, lambda: browsers)
+
+
+def baseline_block(server, phase, numbers, clients, deadline):
+    """Bare inserts numbered ``numbers``, flat out; counted into ``phase``."""
+    browsers = [Browser(server.port) for _ in range(clients)]
+    work = lambda: run_lanes(numbers, _insert(browsers), clients, deadline)  # noqa: E731
     finished = measure(server, phase, work, lambda: browsers)
-    phase.done, phase.requests = len(finished), len(finished)
-    phase.latencies = [latency for _job, latency, _at in finished]
-    return phase
+    phase.done += len(finished)
+    phase.requests += len(finished)
+    phase.latencies += [latency for _job, latency, _at in finished]
 
 
 def flow(server, count, clients, deadline):
@@ -326,13 +340,34 @@ async def submit(job, _lane=None):
     return False
 
 
-def storm(server, jobs, clients, deadline):
-    phase = Phase(wanted=len(jobs))
+def storm_block(server, phase, jobs, clients, deadline):
+    """Last pages posted flat out; counted into ``phase``. The jobs acknowledged."""
     work = lambda: run_lanes(jobs, submit, clients, deadline)  # noqa: E731
     finished = measure(server, phase, work, lambda: [browser for browser, _path, _fields in jobs])
-    phase.done, phase.requests = len(finished), len(finished)
-    phase.latencies = [latency for _job, latency, _at in finished]
-    return [job for job, _latency, _at in finished], phase
+    phase.done += len(finished)
+    phase.requests += len(finished)
+    phase.latencies += [latency for _job, latency, _at in finished]
+    return [job for job, _latency, _at in finished]
+
+
+def take_turns(bare, server, jobs, count, clients, deadline):
+    """The baseline (``count`` inserts on ``bare``) and the storm (``jobs`` on ``server``).
+
+    They take turns in BLOCKS blocks of equal size, each starting the round the
+    other started before (ABBA...): a machine that speeds up or slows down
+    during the run moves both alike, and each block's ramp and drain cost both
+    the same share of their time.
+    """
+    base, stormy, acked = Phase(wanted=count), Phase(wanted=len(jobs)), []
+    numbers = list(range(count))
+    for block in range(BLOCKS):
+        bare_first = block % 2 == 0
+        if bare_first:
+            baseline_block(bare, base, numbers[block::BLOCKS], clients, deadline)
+        acked += storm_block(server, stormy, jobs[block::BLOCKS], clients, deadline)
+        if not bare_first:
+            baseline_block(bare, base, numbers[block::BLOCKS], clients, deadline)
+    return base, stormy, acked
 
 
 def paced(server, jobs, clients, rate, deadline):
@@ -636,22 +671,27 @@ class Budget:
 
 def run_engine(database_url, args, seconds, log):
     env = environment(database_url, free_port(), args.workers)
+    env_bare = env | {"VOCES_BIND": f"127.0.0.1:{free_port()}"}
     end = time.monotonic() + seconds
     set_up_database(env, end)
     budget = Budget(end - time.monotonic())
     figures = {}
-    deadline = budget.deadline("baseline")
-    with Gunicorn(env, "bench.bare_app:app", log, deadline) as server:
-        figures["baseline"] = baseline(server, args.submissions, args.clients, deadline)
-    with Gunicorn(env, "wsgi:app", log, end) as server:
+    with (
+        Gunicorn(env_bare, "bench.bare_app:app", log, end) as bare,
+        Gunicorn(env, "wsgi:app", log, end) as server,
+    ):
         figures["workers"] = len(server.workers())
+        wake(bare, args.clients, end)
         deadline = budget.deadline("flow")
         wanted = args.submissions + args.paced_submissions
         jobs, figures["flow"] = flow(server, wanted, args.clients, deadline)
         # A flow cut short by the clock still feeds both phases, in proportion.
         cut = round(len(jobs) * args.submissions / max(wanted, 1))
         jobs, later = jobs[:cut], jobs[cut:]
-        acked, figures["storm"] = storm(server, jobs, args.clients, budget.deadline("storm"))
+        deadline = budget.deadline("storm")
+        figures["baseline"], figures["storm"], acked = take_turns(
+            bare, server, jobs, args.submissions, args.clients, deadline
+        )
         rate = PACE * figures["storm"].per_s
         deadline = budget.deadline("paced")
         more, figures["paced"] = paced(server, later, args.clients, rate, deadline)
