@@ -9,6 +9,7 @@ The cookie, its signature, its key rotation and its lifetime are Flask's.
 
 import json
 
+from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
 
 
@@ -17,16 +18,18 @@ class PlainJSON:
 
     Flask's tagged serializer would also keep tuples, bytes, dates and markup;
     nothing here stores them (a flashed message comes back as a list, which
-    ``get_flashed_messages`` returns as it is).
+    ``get_flashed_messages`` reads as it reads a tuple). Reading still undoes
+    Flask's tags: a cookie written before (a flash waiting in it) stays readable.
     """
+
+    tagged = TaggedJSONSerializer()
 
     @staticmethod
     def dumps(value):
         return json.dumps(value, separators=(",", ":"))
 
-    @staticmethod
-    def loads(text):
-        return json.loads(text)
+    def loads(self, text):
+        return self.tagged.loads(text)
 
 
 class CookieSessions(SecureCookieSessionInterface):

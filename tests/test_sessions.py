@@ -4,6 +4,8 @@ surveys/sessions.py keeps one signer per set of keys; a changed key must not
 find the old one.
 """
 
+from flask.sessions import SecureCookieSessionInterface
+
 
 def _page_language(client):
     html = client.get("/login", headers={"Accept-Language": "en"}).get_data(as_text=True)
@@ -20,3 +22,13 @@ def test_the_session_follows_the_key_and_its_fallbacks(app, client):
 
     app.config["SECRET_KEY_FALLBACKS"] = []
     assert _page_language(client) == "en"  # the old key is retired: the cookie is ignored
+
+
+def test_a_cookie_written_before_plain_json_is_still_read(app, client):
+    """Flask's own serializer tags tuples: a flash waiting in an older cookie stays readable."""
+    stock = SecureCookieSessionInterface().get_signing_serializer(app)
+    client.set_cookie("voces", stock.dumps({"lang": "es", "_flashes": [("message", "Guardado")]}))
+
+    with client.session_transaction() as session:
+        assert session["_flashes"] == [("message", "Guardado")]
+    assert _page_language(client) == "es"

@@ -15,12 +15,17 @@ class DriverInsert:
     def __init__(self, table, columns):
         self.statement = table.insert()
         self.columns = list(columns)
-        self._compiled = {}  # dialect name -> (sql, positional, names, processors)
+        self._compiled = {}  # (dialect, driver) -> (sql, positional, names, processors)
 
     def _for(self, dialect):
-        found = self._compiled.get(dialect.name)
+        # Per driver too: psycopg binds JSON with its own wrapper, other drivers as text.
+        key = (dialect.name, dialect.driver)
+        found = self._compiled.get(key)
         if found is None:
-            compiled = self.statement.compile(dialect=dialect, column_keys=self.columns)
+            # For many rows: no RETURNING of each new id (PostgreSQL adds one otherwise).
+            compiled = self.statement.compile(
+                dialect=dialect, column_keys=self.columns, for_executemany=True
+            )
             names = tuple(compiled.positiontup if compiled.positional else compiled.binds)
             if sorted(names) != sorted(self.columns):
                 # A column default SQLAlchemy would fill in: give it a value instead.
@@ -29,7 +34,7 @@ class DriverInsert:
                 compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect)
                 for name in names
             )
-            found = self._compiled[dialect.name] = (
+            found = self._compiled[key] = (
                 compiled.string,
                 compiled.positional,
                 names,
