@@ -22,7 +22,7 @@ one row and commits). Then:
    alternating which goes first (ABBA): submissions per second (the rate and
    ratio) and p50/p95/p99 latency. Taking turns, the two see the same machine:
    a shared one can halve its speed within a minute, and a baseline measured
-   once, before the families walked the survey, gave ratios from 0.19 to 0.50
+   once, before the families walked the survey, gave ratios from 0.19 to 0.89
    for the same code;
 3. *paced*: ``--paced-submissions`` more last pages (walked in the same
    flow), ``--clients`` clients in an open loop at an aggregate rate of half
@@ -216,6 +216,12 @@ class Phase:
     requests: int = 0
     rate: float = 0.0  # the paced phase's offered rate
 
+    def record(self, finished):
+        """Count ``run_lanes``' finished jobs: ``(job, latency, ended)`` each."""
+        self.done += len(finished)
+        self.requests += len(finished)
+        self.latencies += [latency for _job, latency, _at in finished]
+
     @property
     def cut_short(self):
         return self.done < self.wanted
@@ -291,21 +297,11 @@ def _insert(browsers):
     return send
 
 
-def wake(server, clients, deadline):
-    """Every worker of the bare server awake before anything is counted."""
-    browsers = [Browser(server.port) for _ in range(clients)]
-    work = lambda: run_lanes(range(4 * clients), _insert(browsers), clients, deadline)  # noqa: E731
-    in_loop(work, lambda: browsers)
-
-
 def baseline_block(server, phase, numbers, clients, deadline):
     """Bare inserts numbered ``numbers``, flat out; counted into ``phase``."""
     browsers = [Browser(server.port) for _ in range(clients)]
     work = lambda: run_lanes(numbers, _insert(browsers), clients, deadline)  # noqa: E731
-    finished = measure(server, phase, work, lambda: browsers)
-    phase.done += len(finished)
-    phase.requests += len(finished)
-    phase.latencies += [latency for _job, latency, _at in finished]
+    phase.record(measure(server, phase, work, lambda: browsers))
 
 
 def flow(server, count, clients, deadline):
@@ -344,9 +340,7 @@ def storm_block(server, phase, jobs, clients, deadline):
     """Last pages posted flat out; counted into ``phase``. The jobs acknowledged."""
     work = lambda: run_lanes(jobs, submit, clients, deadline)  # noqa: E731
     finished = measure(server, phase, work, lambda: [browser for browser, _path, _fields in jobs])
-    phase.done += len(finished)
-    phase.requests += len(finished)
-    phase.latencies += [latency for _job, latency, _at in finished]
+    phase.record(finished)
     return [job for job, _latency, _at in finished]
 
 
@@ -681,7 +675,8 @@ def run_engine(database_url, args, seconds, log):
         Gunicorn(env, "wsgi:app", log, end) as server,
     ):
         figures["workers"] = len(server.workers())
-        wake(bare, args.clients, end)
+        # Every bare worker awake before anything is counted.
+        baseline_block(bare, Phase(), range(4 * args.clients), args.clients, end)
         deadline = budget.deadline("flow")
         wanted = args.submissions + args.paced_submissions
         jobs, figures["flow"] = flow(server, wanted, args.clients, deadline)
