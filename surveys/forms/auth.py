@@ -1,9 +1,10 @@
 """Forms for staff: logging in, setting a password, creating accounts."""
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, RadioField, SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from .base import HtmlForm
 
 ROLE_LABELS = {
     # i18n: staff roles in Voces
@@ -13,12 +14,12 @@ ROLE_LABELS = {
 }
 
 
-class LoginForm(FlaskForm):
+class LoginForm(HtmlForm):
     email = EmailField(_l("E-mail address"), [DataRequired(), Length(max=254)])
     password = PasswordField(_l("Password"), [DataRequired(), Length(max=1024)])
 
 
-class SetPasswordForm(FlaskForm):
+class SetPasswordForm(HtmlForm):
     password = PasswordField(
         _l("New password"),
         [DataRequired(), Length(max=1024)],
@@ -34,7 +35,7 @@ class SetPasswordForm(FlaskForm):
 MAIL_LANGUAGES = [SelectChoice("en", "English"), SelectChoice("es", "Español")]
 
 
-class CreateUserForm(FlaskForm):
+class CreateUserForm(HtmlForm):
     email = EmailField(_l("E-mail address"), [DataRequired(), Length(max=254)])
     role = RadioField(
         _l("Role"), [DataRequired()], choices=[SelectChoice(k, v) for k, v in ROLE_LABELS.items()]

@@ -5,7 +5,6 @@ is filled from it (``from_data``); the builder service checks the result.
 """
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -23,6 +22,7 @@ from wtforms.widgets import NumberInput
 from ..definition.meaning import TYPE_LABELS
 from ..definition.model import QUESTION_TYPES
 from ..definition.validator import KEY, SLUG
+from .base import HtmlForm
 from .focus_groups import WholeNumberField
 
 LANGUAGES = ("en", "es")
@@ -63,11 +63,11 @@ def fill_texts(form, name, values):
         getattr(form, f"{name}_{lang}").data = (values or {}).get(lang, "")
 
 
-class ActionForm(FlaskForm):
+class ActionForm(HtmlForm):
     """A button that changes something: only its CSRF token is checked."""
 
 
-class NewSurveyForm(FlaskForm):
+class NewSurveyForm(HtmlForm):
     slug = StringField(
         _l("Address of the survey"),
         [
@@ -83,7 +83,7 @@ class NewSurveyForm(FlaskForm):
 NewSurveyForm = _with_pairs(NewSurveyForm, [("title", _l("Title"), False)])
 
 
-class ImportForm(FlaskForm):
+class ImportForm(HtmlForm):
     file = FileField(
         _l("XLSForm or definition file"),
         [FileRequired(_l("Please choose a file."))],
@@ -94,7 +94,7 @@ class ImportForm(FlaskForm):
     )
 
 
-class SurveyTextsForm(FlaskForm):
+class SurveyTextsForm(HtmlForm):
     languages = SelectField(
         _l("Languages"),
         choices=[
@@ -128,7 +128,7 @@ SurveyTextsForm = _with_pairs(
 )
 
 
-class SectionForm(FlaskForm):
+class SectionForm(HtmlForm):
     pass
 
 
@@ -161,7 +161,7 @@ class CommunityRow(Form):
 CommunityRow = _with_pairs(CommunityRow, [("name", _l("Name"), False)])
 
 
-class CommunitiesForm(FlaskForm):
+class CommunitiesForm(HtmlForm):
     rows = FieldList(FormField(CommunityRow))
 
     def communities(self):
@@ -187,7 +187,7 @@ def build_communities_form(communities, formdata=None):
     return form
 
 
-class QuestionForm(FlaskForm):
+class QuestionForm(HtmlForm):
     key = StringField(
         _l("Key"),
         [
@@ -380,7 +380,7 @@ def _question_label(question):
     return f"{question['key']}: {text[:50]}{suffix}"
 
 
-class PublishForm(FlaskForm):
+class PublishForm(HtmlForm):
     privacy_confirmed = BooleanField(
         _l(
             "I have read the privacy note: the coalition needs these questions and will keep "

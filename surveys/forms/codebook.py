@@ -2,9 +2,10 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, StringField
 from wtforms.validators import Length, ValidationError
+
+from .base import HtmlForm
 
 NEW_ROWS = 2
 
@@ -55,7 +56,7 @@ class CodeForm(Form):
             raise ValidationError(message)
 
 
-class CodebookForm(FlaskForm):
+class CodebookForm(HtmlForm):
     themes = FieldList(FormField(CodeForm))
 
     def rows(self):

@@ -2,16 +2,16 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice, SelectField
 
 from ..services import selection
 from ..services.selection import Filters
+from .base import HtmlForm
 
 ALL = ""
 
 
-class DashboardFilterForm(FlaskForm):
+class DashboardFilterForm(HtmlForm):
     class Meta:
         csrf = False  # a GET form that changes nothing
 

@@ -4,7 +4,6 @@ from datetime import date
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -30,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget, NumberInput
 
 from ..definition.model import localized
 from ..models.focus_group import COUNTS, SETTINGS, SPEAKER_ROLES
+from .base import HtmlForm
 from .fields import RequiredAnswer
 
 SETTING_LABELS = {
@@ -135,7 +135,7 @@ def _count_field(name):
     )
 
 
-class NewFocusGroupForm(FlaskForm):
+class NewFocusGroupForm(HtmlForm):
     survey = SelectField(_l("Survey"), invalid_choice_message=CHOOSE_SHOWN)
     community = SelectField(
         _l("Community"),
@@ -225,7 +225,7 @@ class QuoteForm(Form):
     )
 
 
-class NotesForm(FlaskForm):
+class NotesForm(HtmlForm):
     observations = TextAreaField(
         _l("Closing observations"),
         [MaxLength(NOTE_MAX)],
@@ -297,7 +297,7 @@ def _shorten(text, length=70):
     return text if len(text) <= length else text[: length - 1].rstrip() + "…"
 
 
-class AddFacilitatorForm(FlaskForm):
+class AddFacilitatorForm(HtmlForm):
     user = SelectField(
         _l("Facilitator"),
         coerce=int,
@@ -316,7 +316,7 @@ ALL_COMMUNITIES = ""
 WITHOUT_COMMUNITY = "none"
 
 
-class FocusGroupFilterForm(FlaskForm):
+class FocusGroupFilterForm(HtmlForm):
     """The leads' list filters, read from the query string."""
 
     class Meta:

@@ -2,11 +2,11 @@
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, FieldList, Form, FormField, HiddenField, TextAreaField
 from wtforms.validators import NumberRange, Optional, ValidationError
 from wtforms.widgets import NumberInput
 
+from .base import HtmlForm
 from .focus_groups import MaxLength, WholeNumberField
 
 NEW_PROMPT_ROWS = 2
@@ -56,7 +56,7 @@ class PromptForm(Form):
             )
 
 
-class GuideForm(FlaskForm):
+class GuideForm(HtmlForm):
     prompts = FieldList(FormField(PromptForm))
 
     def ordered_prompts(self):

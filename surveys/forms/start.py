@@ -1,16 +1,16 @@
 """The first page: the community question, unless the link already says it."""
 
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from wtforms import SelectChoice
 
+from .base import HtmlForm
 from .csrf import LazyCSRF
 from .fields import ChoiceAnswerField, RequiredAnswer
 
 PREFER_NOT_TO_SAY = "-"
 
 
-class StartForm(FlaskForm):
+class StartForm(HtmlForm):
     class Meta:
         csrf_class = LazyCSRF
 

@@ -6,12 +6,12 @@ question with "other" also gets ``<key>__other`` for the typed detail.
 
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectChoice
 from wtforms.validators import ValidationError
 
 from ..definition.model import OTHER_KEY, is_shown
+from .base import HtmlForm
 from .csrf import LazyCSRF
 from .fields import (
     ChoiceAnswerField,
@@ -25,7 +25,7 @@ from .fields import (
 OTHER_SUFFIX = "__other"
 
 
-class PageForm(FlaskForm):
+class PageForm(HtmlForm):
     # A label of its own: WTForms would otherwise make one up, loading its
     # own catalog from disk on every request to translate it.
     submission_token = HiddenField(label="")
