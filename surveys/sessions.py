@@ -1,16 +1,21 @@
 """The signed session cookie, read and written with less work per request.
 
 Flask's own interface builds a new signing serializer on every request (and
-itsdangerous tries a dump while building it), and walks every value looking
-for types to tag. Every survey page reads and writes this cookie, so both
-showed in the cost of a family's page (docs/benchmarks.md, "Load and faults").
-The cookie, its signature, its key rotation and its lifetime are Flask's.
+itsdangerous tries a dump while building it), walks every value looking for
+types to tag, derives the signing key again for every signature and tries to
+compress every cookie. Every survey page reads and writes this cookie, so all
+of it showed in the cost of a family's page (docs/benchmarks.md, "Load and
+faults"). The cookie, its signature, its key rotation and its lifetime are
+Flask's; a cookie written by Flask's own interface is still read.
 """
 
 import json
 
 from flask.json.tag import TaggedJSONSerializer
 from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+from itsdangerous.encoding import base64_encode
+from itsdangerous.url_safe import URLSafeSerializerMixin
 
 
 class PlainJSON:
@@ -29,7 +34,37 @@ class PlainJSON:
         return json.dumps(value, separators=(",", ":"))
 
     def loads(self, text):
-        return self.tagged.loads(text)
+        # A tag is a one-key object whose key starts with a space: "{\" ".
+        return self.tagged.loads(text) if '{" ' in text else json.loads(text)
+
+
+class KeptKeySigner(TimestampSigner):
+    """A signer that derives each secret key's signing key once (a fixed HMAC of the salt)."""
+
+    def derive_key(self, secret_key=None):
+        derived = self.__dict__.setdefault("_derived", {})
+        if secret_key not in derived:
+            derived[secret_key] = super().derive_key(secret_key)
+        return derived[secret_key]
+
+
+class SessionSerializer(URLSafeTimedSerializer):
+    """itsdangerous's signed, URL-safe format, with its signer kept and nothing compressed.
+
+    A session cookie is a few hundred bytes: compressing it cost more than the
+    bytes it saved. A compressed cookie (written before) still reads.
+    """
+
+    default_signer = KeptKeySigner
+
+    def make_signer(self, salt=None):
+        signers = self.__dict__.setdefault("_signers", {})
+        if salt not in signers:
+            signers[salt] = super().make_signer(salt)
+        return signers[salt]
+
+    def dump_payload(self, obj):
+        return base64_encode(super(URLSafeSerializerMixin, self).dump_payload(obj))
 
 
 class CookieSessions(SecureCookieSessionInterface):
@@ -42,6 +77,15 @@ class CookieSessions(SecureCookieSessionInterface):
         # Keyed by the keys it signs and checks with: tests make apps with other keys.
         keys = (app.secret_key, *(app.config["SECRET_KEY_FALLBACKS"] or ()))
         signer = self._signers.get(keys)
-        if signer is None:
-            signer = self._signers[keys] = super().get_signing_serializer(app)
+        if signer is None and app.secret_key:
+            # Flask's order: the current key last, the one itsdangerous signs with.
+            signer = self._signers[keys] = SessionSerializer(
+                [*keys[1:], keys[0]],
+                salt=self.salt,
+                serializer=self.serializer,
+                signer_kwargs={
+                    "key_derivation": self.key_derivation,
+                    "digest_method": self.digest_method,
+                },
+            )
         return signer

@@ -331,6 +331,25 @@ def test_bundled_survey_is_valid_and_complete():
     assert {"single_choice", "multiple_choice", "yes_no", "rating", "number", "long_text"} <= types
 
 
+def test_sections_list_their_questions_and_the_fields_they_post():
+    definition = Definition(load_file(BUNDLED))
+    sections = [definition.section_questions(i) for i in range(len(definition.sections))]
+
+    # Every question once, in order, in the section it was written in.
+    assert [q for questions in sections for q in questions] == definition.questions
+    for index, questions in enumerate(sections):
+        assert [q["key"] for q in definition.sections[index]["questions"]] == [
+            q.key for q in questions
+        ]
+        # A multiple choice with "other" posts the words typed too, right after it.
+        assert definition.section_field_names(index) == tuple(
+            name
+            for q in questions
+            for name in ([q.key, q.key + "__other"] if q.allows_other else [q.key])
+        )
+    assert any(q.allows_other for q in definition.questions)
+
+
 def test_cli_validate_lists_problems_and_exits_1(runner, tmp_path, tiny_definition):
     bad = copy.deepcopy(tiny_definition)
     bad["sections"][1]["questions"][0]["text"]["es"] = "¿Cuál es su país de origen?"

@@ -8,6 +8,7 @@ CHOICE_TYPES = ("single_choice", "multiple_choice", "yes_no", "rating")
 TEXT_TYPES = ("short_text", "long_text")
 QUESTION_TYPES = (*CHOICE_TYPES, "number", *TEXT_TYPES, "note")
 OTHER_KEY = "other"
+OTHER_SUFFIX = "__other"  # the field with the words typed for "other"
 
 
 def localized(texts, language):
@@ -45,6 +46,11 @@ class Question:
     @property
     def allows_other(self):
         return self.type == "multiple_choice" and bool(self.data.get("other"))
+
+    @cached_property
+    def field_names(self):
+        """The names its answers are posted and kept under."""
+        return (self.key, self.key + OTHER_SUFFIX) if self.allows_other else (self.key,)
 
     def text(self, language):
         return localized(self.data.get("text"), language)
@@ -97,7 +103,26 @@ class Definition:
         return self._by_key.get(key)
 
     def section_questions(self, index):
-        return [q for q in self.questions if q.section_index == index]
+        return self._by_section[index]
+
+    @cached_property
+    def _by_section(self):
+        # Every survey page asks for its section's questions, the last page for
+        # all of them, several times: a definition never changes, so once.
+        grouped = [[] for _ in self.sections]
+        for question in self.questions:
+            grouped[question.section_index].append(question)
+        return tuple(tuple(questions) for questions in grouped)
+
+    def section_field_names(self, index):
+        return self._field_names_by_section[index]
+
+    @cached_property
+    def _field_names_by_section(self):
+        return tuple(
+            tuple(name for question in questions for name in question.field_names)
+            for questions in self._by_section
+        )
 
     def fingerprint(self, index):
         """Section ``index`` as bytes: equal sections give equal bytes, whatever their survey."""

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from wtforms import HiddenField, SelectChoice
 from wtforms.validators import ValidationError
 
-from ..definition.model import OTHER_KEY, is_shown
+from ..definition.model import OTHER_KEY, OTHER_SUFFIX, is_shown
 from .base import HtmlForm
 from .csrf import LazyCSRF
 from .fields import (
@@ -21,8 +21,6 @@ from .fields import (
     RequiredAnswer,
     ShortTextAnswerField,
 )
-
-OTHER_SUFFIX = "__other"
 
 
 class PageForm(HtmlForm):
@@ -37,10 +35,7 @@ class PageForm(HtmlForm):
 
 
 def field_names(question):
-    names = [question.key]
-    if question.allows_other:
-        names.append(question.key + OTHER_SUFFIX)
-    return names
+    return question.field_names
 
 
 def build_page_form(

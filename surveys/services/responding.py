@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from ..definition.model import OTHER_KEY, is_shown
 from ..extensions import db
-from ..forms import build_page_form, field_names
+from ..forms import build_page_form
 from ..models import Answer, Draft, Response, Survey, SurveyStatus, SurveyVersion
 from .driver_insert import DriverInsert
 from .survey_store import definition_by_id, definition_of
@@ -384,19 +384,22 @@ def _recheck(definition, draft, index):
     question left blank.
     """
     entry = draft.checked.get(str(index))
-    questions = definition.section_questions(index)
     if not entry or entry.get("version") != draft.version_id:
         return None
-    now = {name: draft.values.get(name, []) for q in questions for name in field_names(q)}
-    if entry.get("values") != now:
+    values, checked_values = draft.values, entry.get("values") or {}
+    names = definition.section_field_names(index)
+    if len(checked_values) != len(names) or any(
+        values.get(name, []) != checked_values.get(name) for name in names
+    ):
         return None
     kept, answers = entry.get("answers") or {}, []
-    for question in questions:
-        if question.is_note or not is_shown(question, draft.values):
+    for question in definition.section_questions(index):
+        if question.is_note or not is_shown(question, values):
             continue
-        if question.key not in kept:
+        found = kept.get(question.key)
+        if found is None:
             return None  # hidden when the page was checked: never checked
-        value, other = kept[question.key]
+        value, other = found
         if value is None or value in ("", []):
             if question.required:
                 raise IncompleteAnswers(index)
@@ -416,7 +419,7 @@ def _answers(form, questions=None):
             continue
         other = None
         if question.allows_other and OTHER_KEY in value:
-            other = form[field_names(question)[1]].data or None
+            other = form[question.field_names[1]].data or None
         yield {"question_key": question.key, "value": value, "other_text": other}
 
 
