@@ -56,7 +56,8 @@ apertium:
 chromium:
 	@$(call debian,[ -x /usr/bin/chromium ],chromium fonts-dejavu-core,the browser tests will be skipped)
 
-# callgrind counts the instructions of one submission (bench/submission_cost.py).
+# callgrind counts the instructions of one submission (bench/submission_cost.py),
+# and of each of its stages (bench/submission_stages.py, which also needs gcc).
 valgrind:
 	@$(call debian,command -v valgrind >/dev/null,valgrind,bench/submission_cost.py cannot run)
 
@@ -103,9 +104,10 @@ bench: install catalogs apertium
 	$(PY) bench/load.py
 	$(PY) bench/exports.py
 
-# The last page's cost in instructions, repeatable on a busy machine.
+# The last page's cost in instructions, repeatable on a busy machine, and where it goes.
 bench-cost: install catalogs valgrind
 	$(PY) bench/submission_cost.py
+	$(PY) bench/submission_stages.py
 
 # Budgets measured in Debian's Chromium: time to a usable form on a throttled
 # phone, and Lighthouse's mobile scores (see docs/benchmarks.md).
