@@ -56,42 +56,47 @@ def walk_to_last_page(client):
     raise RuntimeError("the survey never reached its last page")
 
 
-def child(kind, count):
-    """Post ``count`` last pages or bare inserts, counting only those."""
-    sys.path.insert(0, str(ROOT))
-    import bare_app
+class Requests:
+    """The two requests compared, posted through Flask's test client, warmed up."""
 
-    app = bare_app.app
+    def __init__(self, app, count):
+        self.bare_client = app.test_client()
+        self.jobs = [walk_to_last_page(app.test_client()) for _ in range(WARM_UP + count)]
+        for number in range(WARM_UP):
+            self.submit(self.jobs.pop())
+            self.bare(10**6 + number)
+        # The collector would run at different moments in two versions of the code.
+        gc.collect()
+        gc.freeze()
+        gc.disable()
 
+    @staticmethod
     def submit(job):
         client, path, fields = job
         answer = client.post(path, data=fields, base_url=HTTPS)
         if not answer.headers.get("Location", "").endswith("/thanks"):
             raise RuntimeError(f"the last page answered {answer.status_code}")
 
-    bare_client = app.test_client()
-
-    def bare(number):
+    def bare(self, number):
         data = {"token": f"{number:032x}", "payload": str(number)}
-        answer = bare_client.post("/_bench/insert", data=data, base_url=HTTPS)
+        answer = self.bare_client.post("/_bench/insert", data=data, base_url=HTTPS)
         if answer.status_code != 201:
             raise RuntimeError(f"the bare insert answered {answer.status_code}")
 
-    jobs = [walk_to_last_page(app.test_client()) for _ in range(WARM_UP + count)]
-    for number in range(WARM_UP):
-        submit(jobs.pop())
-        bare(10**6 + number)
-    # The collector would run at different moments in two versions of the code.
-    gc.collect()
-    gc.freeze()
-    gc.disable()
+    def post(self, kind, number):
+        """The ``number``-th request of ``kind``: a last page or a bare insert."""
+        self.submit(self.jobs[number]) if kind == "submission" else self.bare(number)
+
+
+def child(kind, count):
+    """Post ``count`` last pages or bare inserts, counting only those."""
+    sys.path.insert(0, str(ROOT))
+    import bare_app
+
+    requests = Requests(bare_app.app, count)
     instrument("on")
-    if kind == "submission":
-        for job in jobs:
-            submit(job)
-    else:
-        for number in range(count):
-            bare(number)
+    for number in range(count):
+        requests.post(kind, number)
     instrument("off")
 
 

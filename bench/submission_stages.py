@@ -23,7 +23,6 @@ import argparse
 import collections
 import ctypes
 import functools
-import gc
 import os
 import re
 import shutil
@@ -34,7 +33,7 @@ import time
 from pathlib import Path
 
 from load import environment, set_up_database
-from submission_cost import HTTPS, WARM_UP, walk_to_last_page
+from submission_cost import Requests
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPER = """#include <valgrind/callgrind.h>
@@ -116,31 +115,12 @@ def child(kind, count, library):
     app = bare_app.app
     stages = Stages(library)
     mark_stages(stages, app)
-    bare_client = app.test_client()
-
-    def submit(job):
-        client, path, fields = job
-        answer = client.post(path, data=fields, base_url=HTTPS)
-        if not answer.headers.get("Location", "").endswith("/thanks"):
-            raise RuntimeError(f"the last page answered {answer.status_code}")
-
-    def bare(number):
-        data = {"token": f"{number:032x}", "payload": str(number)}
-        if bare_client.post("/_bench/insert", data=data, base_url=HTTPS).status_code != 201:
-            raise RuntimeError("the bare insert failed")
-
-    jobs = [walk_to_last_page(app.test_client()) for _ in range(WARM_UP + count)]
-    for number in range(WARM_UP):
-        submit(jobs.pop())
-        bare(10**6 + number)
-    gc.collect()
-    gc.freeze()
-    gc.disable()
+    requests = Requests(app, count)
     subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True)
     stages.on = True
     for number in range(count):
         stages.end("between requests")
-        submit(jobs[number]) if kind == "submission" else bare(number)
+        requests.post(kind, number)
         stages.end("test client, after the app")
     stages.on = False
 
