@@ -2,9 +2,10 @@
 
 import time
 
-from flask import g, request
+from flask import g, request, request_tearing_down
 
 from surveys.models import Response
+from tests.conftest import csrf_token
 
 
 def test_bad_token_returns_the_page_with_answers_and_a_fresh_token(db, survey, respondent):
@@ -71,3 +72,26 @@ def test_only_a_page_that_is_shown_signs_a_token(app, survey, respondent):
     assert refused.status_code == 400  # shown again, with a token that is accepted
     family.submit_page(family.valid_answers("Typed"))
     assert family.page.status_code == 200 and family.path == "/s/safe-return/p/3"
+
+
+def test_staff_forms_sign_a_token_only_when_shown_too(app, lead_client):
+    """Every Voces form is lazy: a lead's form that passes and redirects signs nothing."""
+    page = lead_client.client.get("/leads/surveys").get_data(as_text=True)
+    signed = []
+
+    def note(_sender, **_extra):
+        signed.append((request.method, "csrf_token" in g))
+
+    with request_tearing_down.connected_to(note, app):
+        created = lead_client.client.post(
+            "/leads/surveys/new",
+            data={
+                "csrf_token": csrf_token(page),
+                "slug": "family",
+                "title_en": "Family survey",
+                "title_es": "Encuesta para familias",
+            },
+        )
+
+    assert created.status_code == 302
+    assert signed == [("POST", False)]

@@ -4,15 +4,13 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from .base import HtmlForm
-from .csrf import LazyCSRF
 from .fields import ChoiceAnswerField, RequiredAnswer
 
 PREFER_NOT_TO_SAY = "-"
 
 
 class StartForm(HtmlForm):
-    class Meta:
-        csrf_class = LazyCSRF
+    """The first page's form; ``build_start_form`` adds the community question."""
 
 
 def build_start_form(survey, language, ask_community):

@@ -12,7 +12,6 @@ from wtforms.validators import ValidationError
 
 from ..definition.model import OTHER_KEY, OTHER_SUFFIX, is_shown
 from .base import HtmlForm
-from .csrf import LazyCSRF
 from .fields import (
     ChoiceAnswerField,
     LongTextAnswerField,
@@ -31,7 +30,6 @@ class PageForm(HtmlForm):
     class Meta:
         # Survey pages are plain forms: answers are read only through fields.
         locales = False
-        csrf_class = LazyCSRF
 
 
 def field_names(question):
