@@ -104,25 +104,34 @@ def instrument(state):
     subprocess.run(["callgrind_control", "-i", state, str(os.getpid())], check=True)
 
 
-def count_instructions(kind, count, folder):
-    # The same settings as the load benchmark's servers; a fixed hash seed, so
-    # that two runs of the same code count the same.
+def under_callgrind(script, kind, count, folder, out, *args):
+    """Run ``script --child kind`` under callgrind on a fresh SQLite file.
+
+    Instrumentation is off until the child turns it on around the requests it
+    counts. The same settings as the load benchmark's servers; a fixed hash
+    seed, so that two runs of the same code count the same.
+    """
     env = environment(f"sqlite:///{folder}/{kind}.sqlite", 0, None) | {"PYTHONHASHSEED": "0"}
     set_up_database(env, time.monotonic() + SET_UP_SECONDS)
-    out = Path(folder) / f"{kind}.callgrind"
     command = [
         "valgrind",
         "--tool=callgrind",
         "--instr-atstart=no",
         f"--callgrind-out-file={out}",
         sys.executable,
-        __file__,
+        script,
         "--child",
         kind,
         "--count",
         str(count),
+        *args,
     ]
     subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+
+
+def count_instructions(kind, count, folder):
+    out = Path(folder) / f"{kind}.callgrind"
+    under_callgrind(__file__, kind, count, folder, out)
     totals = next(line for line in out.read_text().splitlines() if line.startswith("totals:"))
     return int(totals.split()[1]) / count
 

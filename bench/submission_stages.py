@@ -23,17 +23,14 @@ import argparse
 import collections
 import ctypes
 import functools
-import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-from load import environment, set_up_database
-from submission_cost import Requests
+from submission_cost import Requests, instrument, under_callgrind
 
 ROOT = Path(__file__).resolve().parents[1]
 HELPER = """#include <valgrind/callgrind.h>
@@ -116,7 +113,7 @@ def child(kind, count, library):
     stages = Stages(library)
     mark_stages(stages, app)
     requests = Requests(app, count)
-    subprocess.run(["callgrind_control", "-i", "on", str(os.getpid())], check=True)
+    instrument("on")
     stages.on = True
     for number in range(count):
         stages.end("between requests")
@@ -126,25 +123,9 @@ def child(kind, count, library):
 
 
 def count_stages(kind, count, folder, library):
-    env = environment(f"sqlite:///{folder}/{kind}.sqlite", 0, None) | {"PYTHONHASHSEED": "0"}
-    set_up_database(env, time.monotonic() + 300)
     out = Path(folder) / kind
     out.mkdir()
-    command = [
-        "valgrind",
-        "--tool=callgrind",
-        "--instr-atstart=no",
-        f"--callgrind-out-file={out}/callgrind.%p",
-        sys.executable,
-        __file__,
-        "--child",
-        kind,
-        "--count",
-        str(count),
-        "--library",
-        library,
-    ]
-    subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True)
+    under_callgrind(__file__, kind, count, folder, out / "callgrind.%p", "--library", library)
     totals = collections.Counter()
     for dump in out.iterdir():
         head = dump.read_text(errors="replace")[:4000]

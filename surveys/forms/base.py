@@ -9,11 +9,10 @@ own checks refuse it. Every form signs its CSRF token only when it is shown
 
 from flask import has_request_context, request
 from flask_wtf import FlaskForm
+from flask_wtf.form import SUBMIT_METHODS
 from werkzeug.datastructures import MultiDict
 
 from .csrf import LazyCSRF
-
-SUBMIT_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class HtmlForm(FlaskForm):

@@ -32,10 +32,6 @@ class PageForm(HtmlForm):
         locales = False
 
 
-def field_names(question):
-    return question.field_names
-
-
 def build_page_form(
     definition, section_index, language, values, formdata=None, csrf=True, preview=False
 ):
@@ -150,7 +146,7 @@ def raw_values(formdata, questions):
     return {
         name: [v for v in formdata.getlist(name) if v != ""]
         for question in questions
-        for name in field_names(question)
+        for name in question.field_names
     }
 
 
@@ -158,7 +154,7 @@ def _multidict(values, questions):
     pairs = [
         (name, value)
         for question in questions
-        for name in field_names(question)
+        for name in question.field_names
         for value in values.get(name, [])
     ]
     return MultiDict(pairs)
