@@ -8,6 +8,9 @@
 ``<html lang>`` and every message follow the locale chosen here.
 """
 
+from functools import cache
+
+from babel import Locale
 from flask import current_app, has_request_context, request, session
 from flask_babel import get_locale
 
@@ -37,6 +40,17 @@ def choose(language):
 
 
 def select_locale():
+    return _locale(_selected())
+
+
+@cache
+def _locale(code):
+    # Flask-Babel parses a code again on every request (Babel checks its data
+    # file on disk each time); a Locale it is given is used as it is.
+    return Locale.parse(code)
+
+
+def _selected():
     if not has_request_context():
         return "en"  # CLI commands speak English
     for chosen in (request.args.get("lang"), session.get(SESSION_KEY)):

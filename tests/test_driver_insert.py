@@ -5,7 +5,7 @@ from datetime import date
 import pytest
 from sqlalchemy import JSON, Boolean, Column, Date, Integer, MetaData, Table, Text, select
 
-from surveys.services.driver_insert import DriverInsert
+from surveys.services.driver_insert import ROWS_PER_STATEMENT, DriverInsert
 
 metadata = MetaData()
 rows_table = Table(
@@ -52,3 +52,21 @@ def test_a_column_left_to_its_default_is_refused(db, table):
     partial = DriverInsert(table, ["value", "day", "note"])
     with pytest.raises(ValueError, match="flag"):
         partial.execute(db.session.connection(), [{"value": 1, "day": None, "note": None}])
+
+
+def test_many_rows_go_in_several_statements_and_all_arrive(db, table):
+    """A survey with hundreds of answers stays under every engine's parameter limit."""
+    rows = [
+        {
+            "value": [f"answer {n}"],
+            "day": date(2026, 9, 1 + n % 28),
+            "note": str(n),
+            "flag": n % 2 == 0,
+        }
+        for n in range(2 * ROWS_PER_STATEMENT + 7)
+    ]
+    DriverInsert(table, COLUMNS).execute(db.session.connection(), rows)
+    db.session.commit()
+
+    stored = db.session.execute(select(*[table.c[name] for name in COLUMNS]).order_by(table.c.id))
+    assert [dict(row._mapping) for row in stored] == rows

@@ -11,8 +11,8 @@ from sqlalchemy import text
 from surveys import create_app
 from surveys.extensions import db as _db
 from surveys.models import Draft, Response
-from surveys.services import survey_store
-from tests.conftest import BUNDLED, FreshRequestClient, Respondent
+from surveys.services import responding, survey_store
+from tests.conftest import BUNDLED, FreshRequestClient, Respondent, texts
 
 
 def test_general_link_asks_for_the_community_with_prefer_not_to_say(client, survey):
@@ -356,3 +356,31 @@ def test_a_session_from_before_the_upgrade_gets_a_new_submission_token(
     assert draft.submission_hash == hashlib.sha256(token.encode()).hexdigest()
     family.complete()
     assert db.session.scalars(db.select(Response)).one().submission_token == token
+
+
+def test_the_pages_shown_follow_each_answer_taken_into_the_draft(db, make_survey, tiny_definition):
+    """The shown pages are worked out once per set of answers, and again when they change."""
+    tiny_definition["sections"].append(
+        {
+            "title": texts("School", "Escuela"),
+            "questions": [
+                {
+                    "key": "grade",
+                    "type": "short_text",
+                    "show_if": {"question": "role", "equals": "student"},
+                    "text": texts("Your grade?", "¿Su grado?"),
+                }
+            ],
+        }
+    )
+    survey = make_survey(tiny_definition)
+    draft, _token, _submission_token = responding.start_draft(survey, None)
+    assert responding.visible_pages(draft) == [0, 1]
+
+    responding.save_page(draft, {"role": ["student"]}, 0)
+    assert responding.visible_pages(draft) == [0, 1, 2]
+    assert responding.next_page(draft, 1) == 2
+
+    responding.save_page(draft, {"role": ["parent"]}, 0)
+    assert responding.next_page(draft, 1) is None
+    db.session.rollback()

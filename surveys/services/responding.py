@@ -4,7 +4,7 @@ import hashlib
 import json
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam
@@ -65,10 +65,21 @@ class OpenDraft:
     values: dict
     checked: dict
     definition: object  # the version's Definition
+    # (values, their shown pages): the last page asks for them twice.
+    _pages: tuple = field(default=(None, None), repr=False, compare=False)
 
     @property
     def survey_id(self):
         return self.survey.id
+
+    @property
+    def pages(self):
+        """Indexes of the sections shown for the values held now."""
+        values, pages = self._pages
+        if values is not self.values:  # save_page gives the draft a new dict
+            pages = shown_pages(self.definition, self.values)
+            self._pages = (self.values, pages)
+        return pages
 
 
 drafts, surveys, versions = Draft.__table__, Survey.__table__, SurveyVersion.__table__
@@ -237,7 +248,7 @@ def set_community(draft, community):
 
 def visible_pages(draft):
     """Indexes of the sections that have at least one question to show."""
-    return shown_pages(draft.definition, draft.values)
+    return draft.pages
 
 
 def shown_pages(definition, values):
