@@ -4,7 +4,7 @@ from datetime import date
 
 import time_machine
 
-from surveys.models import Answer, Response
+from surveys.models import Answer, Draft, Response
 
 
 def last_page_post(family, lang, text):
@@ -225,3 +225,21 @@ def test_a_page_checked_before_an_earlier_answer_changed_is_asked_again(
     assert family.path == "/s/tiny/thanks"
     answers = db.session.scalars(db.select(Response)).one().answer_map()
     assert answers["grade"].value == "Ninth" and answers["role"].value == "student"
+
+
+def test_a_survey_sent_with_every_question_left_blank_is_stored_without_answers(
+    db, make_survey, tiny_definition, respondent
+):
+    for section in tiny_definition["sections"]:
+        for question in section["questions"]:
+            question["required"] = False
+    make_survey(tiny_definition)
+    family = respondent("tiny")
+    family.start(community="north", lang="es")
+    family.submit_page({})
+    family.submit_page({})
+
+    assert family.path == "/s/tiny/thanks"
+    response = db.session.scalars(db.select(Response)).one()
+    assert response.answers == [] and response.role is None and response.language == "es"
+    assert db.session.scalar(db.select(db.func.count(Draft.id))) == 0

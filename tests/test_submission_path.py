@@ -8,8 +8,11 @@ from surveys.models import Answer, Draft, Response
 from tests.test_submission import last_page_post
 
 
-def test_the_last_page_is_stored_in_four_statements(app, db, client, survey, respondent):
-    """Draft with its survey and version, the response, every answer at once, the draft gone."""
+def test_the_last_page_is_stored_in_few_statements(app, db, client, survey, respondent):
+    """Draft with its survey and version, the response, every answer at once, the draft gone.
+
+    PostgreSQL does the three writes in one statement (each round trip costs more than its rows).
+    """
     url, last = last_page_post(respondent(), "es", "Necesitamos internet")
     statements = []
     engine = db.engine
@@ -21,7 +24,8 @@ def test_the_last_page_is_stored_in_four_statements(app, db, client, survey, res
         event.remove(engine, "before_cursor_execute", listener)
 
     assert sent.status_code == 302 and sent.headers["Location"] == "/s/safe-return/thanks"
-    assert statements == ["SELECT", "INSERT", "INSERT", "DELETE"]
+    writes = ["WITH"] if db.engine.dialect.name == "postgresql" else ["INSERT", "INSERT", "DELETE"]
+    assert statements == ["SELECT", *writes]
     db.session.expire_all()
     response = db.session.scalars(db.select(Response)).one()
     assert db.session.scalar(db.select(db.func.count(Draft.id))) == 0

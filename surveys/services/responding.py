@@ -13,8 +13,8 @@ from werkzeug.datastructures import MultiDict
 from ..definition.model import OTHER_KEY, is_shown
 from ..extensions import db
 from ..forms import build_page_form
-from ..models import Answer, Draft, Response, Survey, SurveyStatus, SurveyVersion
-from .driver_insert import DriverInsert
+from ..models import Draft, Response, Survey, SurveyStatus, SurveyVersion
+from . import sending
 from .survey_store import definition_by_id, definition_of
 
 TOKEN_BYTES = 32  # 256 bits: unguessable
@@ -108,12 +108,6 @@ _BY_SUBMISSION = _DRAFT_ROW.where(
     drafts.c.submission_hash == bindparam("submission_hash"),
 )
 _INSERT_DRAFT = drafts.insert().returning(drafts.c.id)
-_DELETE_DRAFT = drafts.delete().where(drafts.c.id == bindparam("draft_id"))
-_INSERT_RESPONSE = Response.__table__.insert().returning(Response.__table__.c.id)
-# About twenty rows a response: SQLAlchemy's work per row outweighed the rows.
-_INSERT_ANSWERS = DriverInsert(
-    Answer.__table__, ["response_id", "question_key", "value", "other_text"]
-)
 
 
 def _read_draft(statement, **params):
@@ -366,15 +360,7 @@ def submit(draft, language, last_values, submission_token):
         "submission_token": submission_token,
         "digest": digest(last_values),
     }
-    # Three plain statements, the answers in one: the unit of work would spend
-    # longer on its bookkeeping than the database on the rows.
-    connection = db.session.connection()
-    response_id = connection.execute(_INSERT_RESPONSE, response).scalar_one()
-    _INSERT_ANSWERS.execute(
-        connection, [{**answer, "response_id": response_id} for answer in answers]
-    )
-    connection.execute(_DELETE_DRAFT, {"draft_id": draft.id})
-    return response_id
+    return sending.send(db.session.connection(), response, answers, draft.id)
 
 
 def _checked(form):
