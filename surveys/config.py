@@ -37,6 +37,8 @@ import os
 from datetime import timedelta
 from pathlib import Path
 
+from . import json_text
+
 PACKAGE_DIR = Path(__file__).resolve().parent
 DEV_SECRET_KEY = "dev-only-not-secret"
 
@@ -176,7 +178,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
     # hide_parameters: a database error's text (logged with a 500) never
     # quotes the values of the statement, which may be a family's answers.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # JSON columns are written with orjson (surveys/json_text.py).
+    SQLALCHEMY_ENGINE_OPTIONS = {
+        "pool_pre_ping": True,
+        "hide_parameters": True,
+        "json_serializer": json_text.dumps,
+    }
     PUBLIC_URL = "http://127.0.0.1:5000"
 
     LANGUAGES = ("en", "es")

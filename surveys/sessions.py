@@ -17,6 +17,8 @@ from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 from itsdangerous.encoding import base64_encode
 from itsdangerous.url_safe import URLSafeSerializerMixin
 
+from . import json_text
+
 
 class PlainJSON:
     """The session holds only JSON types: tokens, a language, timestamps, flashed texts.
@@ -31,7 +33,7 @@ class PlainJSON:
 
     @staticmethod
     def dumps(value):
-        return json.dumps(value, separators=(",", ":"))
+        return json_text.dumps(value)
 
     def loads(self, text):
         # A tag is a one-key object whose key starts with a space: "{\" ".

@@ -95,3 +95,19 @@ def test_staff_forms_sign_a_token_only_when_shown_too(app, lead_client):
 
     assert created.status_code == 302
     assert signed == [("POST", False)]
+
+
+def test_a_token_signed_with_another_secret_key_is_refused(app, survey, respondent):
+    """The check keeps a serializer per secret key: a token from another key never passes."""
+    family = respondent()
+    family.start(community="pacoima", lang="en")
+    answers = family.valid_answers("Typed under the old key")
+    fields = family.form_fields()
+    app.config["WTF_CSRF_SECRET_KEY"] = "another-key-entirely"
+
+    family.post(family.path, fields | answers | {"nav": "next"})
+
+    assert family.page.status_code == 400
+    assert "Your answers are still here" in family.text()
+    family.submit_page(answers)  # the page came back with a token signed with the new key
+    assert family.page.status_code == 200 and "/p/1" not in family.path

@@ -20,6 +20,7 @@ class HtmlForm(FlaskForm):
         csrf_class = LazyCSRF
 
         def wrap_formdata(self, form, formdata):
-            if has_request_context() and request.is_json and not isinstance(formdata, MultiDict):
+            # The cheap test first: a survey page passes request.form, a MultiDict.
+            if not isinstance(formdata, MultiDict) and has_request_context() and request.is_json:
                 return request.form if request.method in SUBMIT_METHODS else None
             return super().wrap_formdata(form, formdata)
