@@ -74,7 +74,7 @@ def mark_stages(stages, app):
 
     from surveys.extensions import db
     from surveys.respond import views
-    from surveys.services import responding
+    from surveys.services import responding, sending
 
     for hooks, kind in ((app.before_request_funcs, "before"), (app.after_request_funcs, "after")):
         for functions in hooks.values():
@@ -90,7 +90,7 @@ def mark_stages(stages, app):
     stages.around(responding, "visible_pages", "pages shown worked out")
     stages.around(responding, "_recheck", "earlier pages' kept checks")
     stages.around(responding, "digest", "last page digest")
-    stages.around(responding._INSERT_ANSWERS, "execute", "answers inserted")
+    stages.around(sending._INSERT_ANSWERS, "execute", "answers inserted")
     commit = db.session.commit
     db.session.commit = stages.wrap(commit, "commit")
     wsgi = Flask.wsgi_app

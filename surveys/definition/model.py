@@ -20,30 +20,38 @@ def localized(texts, language):
 
 @dataclass(frozen=True)
 class Question:
+    """One question of a definition. Its facts are read once: a survey page asks
+    for them of every question many times, and the definition never changes."""
+
     data: dict
     section_index: int
 
-    @property
+    @cached_property
     def key(self):
         return self.data["key"]
 
-    @property
+    @cached_property
     def type(self):
         return self.data["type"]
 
-    @property
+    @cached_property
     def required(self):
         return bool(self.data.get("required", False))
 
-    @property
+    @cached_property
     def is_note(self):
         return self.type == "note"
+
+    @cached_property
+    def show_if(self):
+        """Its condition (``{"question": key, ...}``), or None when it always shows."""
+        return self.data.get("show_if") or None
 
     @property
     def choices(self):
         return self.data.get("choices", [])
 
-    @property
+    @cached_property
     def allows_other(self):
         return self.type == "multiple_choice" and bool(self.data.get("other"))
 
@@ -157,4 +165,5 @@ def condition_met(condition, values):
 
 
 def is_shown(question, values):
-    return condition_met(question.data.get("show_if"), values)
+    condition = question.show_if
+    return condition is None or condition_met(condition, values)

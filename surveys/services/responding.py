@@ -384,10 +384,9 @@ def _recheck(definition, draft, index):
     if not entry or entry.get("version") != draft.version_id:
         return None
     values, checked_values = draft.values, entry.get("values") or {}
-    names = definition.section_field_names(index)
-    if len(checked_values) != len(names) or any(
-        values.get(name, []) != checked_values.get(name) for name in names
-    ):
+    if checked_values != {
+        name: values.get(name, []) for name in definition.section_field_names(index)
+    }:
         return None
     kept, answers = entry.get("answers") or {}, []
     for question in definition.section_questions(index):
