@@ -6,12 +6,13 @@ import secrets
 import socket
 import subprocess
 import sys
+import time
 
 import pytest
 import time_machine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from surveys import create_app
+from surveys import create_app, posted_limit
 from surveys.config import DEV_SECRET_KEY, ConfigurationError
 from surveys.extensions import WorkerMemory, limiter
 from surveys.extensions import db as _db
@@ -213,6 +214,25 @@ def test_a_redis_outage_neither_stops_families_nor_staff(app_with, survey, make_
     assert statuses[0] == 200 and statuses[-1] == 429  # the login limit still holds
 
 
+def test_during_a_redis_outage_posted_pages_are_still_counted(
+    app_with, survey, caplog, monkeypatch
+):
+    """Each worker counts in its own memory, trying Redis again now and then: the limit holds."""
+    outage = app_with(
+        RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{closed_port()}",
+        SUBMIT_RATE_LIMIT="3 per minute",
+    )
+    client = outage.test_client()
+    statuses = [client.post("/s/safe-return", data={}).status_code for _ in range(4)]
+
+    assert 429 not in statuses[:3] and statuses[3] == 429
+    assert caplog.text.count("Rate limit storage unreachable") == 1  # tried again only later
+    later = time.monotonic() + posted_limit.RETRY_SECONDS + 1
+    monkeypatch.setattr(posted_limit.time, "monotonic", lambda: later)
+    assert client.post("/s/safe-return", data={}).status_code == 429
+    assert caplog.text.count("Rate limit storage unreachable") == 2
+
+
 def redis_url():
     url = "redis://127.0.0.1:6379"
     try:
@@ -250,7 +270,8 @@ def test_rate_limits_are_shared_through_redis(app_with, survey):
 # A fresh process, with no test logging set up: what reaches stderr on its own.
 LOGGING_PROBE = """
 import sys
-from surveys import create_app
+import time
+from surveys import create_app, posted_limit
 from surveys.extensions import db
 
 app = create_app({"SECRET_KEY": "k" * 64, "SQLALCHEMY_DATABASE_URI": sys.argv[1],

@@ -21,13 +21,13 @@ from flask_babel import refresh
 from sqlalchemy.exc import IntegrityError
 
 from .. import i18n
-from ..auth.limiter_keys import hashed_address_limiter_key
 from ..definition.model import OTHER_KEY
-from ..extensions import csrf, db, limiter
+from ..extensions import csrf, db
 from ..forms import build_page_form, build_start_form
 from ..forms.start import PREFER_NOT_TO_SAY
 from ..forms.survey_page import raw_values
 from ..i18n import current_language
+from ..posted_limit import PostedPagesLimit
 from ..services import responding
 from ..services.survey_store import definition_of, get_survey
 
@@ -35,16 +35,9 @@ bp = Blueprint("respond", __name__, url_prefix="/s")
 # Forms here check their CSRF token themselves, so that a failed check can
 # show the page again with the family's answers instead of a bare error.
 csrf.exempt(bp)
-# Posted pages per client address (hashed, kept in memory or Redis only). Generous,
-# since a whole school's families may share one address. Set on the blueprint
-# (its POSTs are the start and survey pages), it is checked with the app's
-# own check before each request, not a second time by a decorator.
-limiter.shared_limit(
-    lambda: current_app.config["SUBMIT_RATE_LIMIT"],
-    scope="submit",
-    key_func=hashed_address_limiter_key,
-    methods=["POST"],
-)(bp)
+# Posted pages per client address (hashed, kept in memory or Redis only).
+# Generous, since a whole school's families may share one address.
+bp.before_request(PostedPagesLimit())
 
 
 def _open_survey(slug, draft=None):
