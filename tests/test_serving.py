@@ -1,8 +1,10 @@
 """gunicorn with the repository's settings: the access log names nobody and hides tokens."""
 
 import contextlib
+import gc
 import http.client
 import os
+import runpy
 import socket
 import subprocess
 import sys
@@ -145,3 +147,14 @@ def test_production_server_refuses_to_start_unsafe(tmp_path, settings, reason):
     assert run.returncode != 0
     assert "Error: VOCES_ENV=production" in run.stderr and reason in run.stderr
     assert "Booting worker" not in run.stderr  # it never served anything
+
+
+def test_workers_are_forked_from_a_frozen_heap():
+    """What the master made is frozen before each fork: no worker's collector walks it again."""
+    settings = runpy.run_path(str(Path(__file__).resolve().parents[1] / "gunicorn.conf.py"))
+    gc.unfreeze()
+    try:
+        settings["pre_fork"](server=None, worker=None)
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
