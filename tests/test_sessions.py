@@ -4,6 +4,9 @@ surveys/sessions.py keeps one signer per set of keys; a changed key must not
 find the old one.
 """
 
+import time
+
+import time_machine
 from flask.sessions import SecureCookieSessionInterface
 
 
@@ -48,3 +51,19 @@ def test_cookies_read_both_ways_with_flasks_own_interface(app, client):
     assert not ours.startswith(".")
     read = stock.loads(ours)
     assert (read["lang"], read["note"]) == ("en", long_text)
+
+
+def test_a_tampered_or_expired_cookie_is_ignored(app, client):
+    client.get("/login?lang=es")
+    assert _page_language(client) == "es"
+    signed = client.get_cookie("voces").value
+
+    client.set_cookie("voces", signed[:-2] + ("AA" if not signed.endswith("AA") else "BB"))
+    assert _page_language(client) == "en"  # a signature that does not match: nothing read
+
+    client.set_cookie("voces", signed)
+    assert _page_language(client) == "es"
+    lifetime = app.permanent_session_lifetime.total_seconds()
+    with time_machine.travel(time.time() + lifetime + 60):
+        client.set_cookie("voces", signed)  # kept by the browser past its date, say
+        assert _page_language(client) == "en"  # past its lifetime: nothing read
