@@ -24,6 +24,7 @@ from .. import i18n
 from ..definition.model import OTHER_KEY
 from ..extensions import csrf, db
 from ..forms import build_page_form, build_start_form
+from ..forms.csrf import posted_token_passes
 from ..forms.start import PREFER_NOT_TO_SAY
 from ..forms.survey_page import raw_values
 from ..i18n import current_language
@@ -173,10 +174,18 @@ def page(slug, number):
     return _render_page(definition, draft.values, number, form)
 
 
-def _page_form(definition, values, number, submission_token, formdata=None):
-    form = build_page_form(definition, number - 1, current_language(), values, formdata=formdata)
+def _page_form(definition, values, number, submission_token, formdata=None, csrf=True):
+    language = current_language()
+    form = build_page_form(definition, number - 1, language, values, formdata=formdata, csrf=csrf)
     form.submission_token.data = submission_token
     return form
+
+
+def _show_posted(definition, values, number, submission_token, status):
+    """The posted page shown again with its errors (400 for a failed CSRF check)."""
+    form = _page_form(definition, values, number, submission_token, request.form)
+    form.validate()
+    return _render_page(definition, values, number, form, status, csrf_failed=status == 400)
 
 
 def _render_page(definition, values, number, form, status=200, csrf_failed=False):
@@ -227,14 +236,15 @@ def _post_page(survey, draft, submission_token, number):
         if replayed is not None:
             return replayed
     values = draft.values if draft else {}
-    form = _page_form(definition, values, number, submission_token, formdata=request.form)
+    # A refused page stores nothing: the typed answers come back in the form,
+    # built again with its CSRF token field to be shown.
+    if not posted_token_passes(request.form):
+        return _show_posted(definition, values, number, submission_token, 400)
+    form = _page_form(definition, values, number, submission_token, request.form, csrf=False)
     valid = form.validate()
-    # A refused page stores nothing: the typed answers come back in the form.
-    if form.errors.get("csrf_token"):
-        return _render_page(definition, values, number, form, status=400, csrf_failed=True)
     moving = _switches_language() or request.form.get("nav") == "back"
     if not valid and not moving:
-        return _render_page(definition, values, number, form, status=422)
+        return _show_posted(definition, values, number, submission_token, 422)
     # Back and the language buttons keep whatever was typed, checked or not:
     # a closed tab loses nothing. The page and, on the last page, the
     # response are one transaction.
