@@ -39,39 +39,16 @@ class LazyCSRF(FlaskForm.Meta.csrf_class):
     """Flask-WTF's session-based check, with the token signed only when rendered."""
 
     field_class = LazyTokenField
-    _serializers = {}  # secret key -> serializer
 
     def validate_csrf_token(self, form, field):
         if g.get("csrf_valid", False):
             return  # already checked by CSRFProtect
         meta = self.meta
         try:
-            self._check(field.data, meta.csrf_secret, meta.csrf_time_limit, meta.csrf_field_name)
+            check_token(field.data, meta.csrf_secret, meta.csrf_time_limit, meta.csrf_field_name)
         except ValidationError as error:
             logger.info(error.args[0])
             raise
-
-    @classmethod
-    def _check(cls, data, secret_key, time_limit, field_name):
-        if not data:
-            raise ValidationError("The CSRF token is missing.")
-        if field_name not in session:
-            raise ValidationError("The CSRF session token is missing.")
-        try:
-            token = cls._serializer(secret_key).loads(data, max_age=time_limit)
-        except SignatureExpired as error:
-            raise ValidationError("The CSRF token has expired.") from error
-        except BadData as error:
-            raise ValidationError("The CSRF token is invalid.") from error
-        if not hmac.compare_digest(session[field_name], token):
-            raise ValidationError("The CSRF tokens do not match.")
-
-    @classmethod
-    def _serializer(cls, secret_key):
-        found = cls._serializers.get(secret_key)
-        if found is None:
-            found = cls._serializers[secret_key] = SessionSerializer(secret_key, salt=SALT)
-        return found
 
 
 def posted_token_passes(formdata):
@@ -87,7 +64,33 @@ def posted_token_passes(formdata):
     name = config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     secret = config.get("WTF_CSRF_SECRET_KEY", current_app.secret_key)
     try:
-        LazyCSRF._check(formdata.get(name), secret, config.get("WTF_CSRF_TIME_LIMIT", 3600), name)
+        check_token(formdata.get(name), secret, config.get("WTF_CSRF_TIME_LIMIT", 3600), name)
     except ValidationError:
         return False
     return True
+
+
+def check_token(data, secret_key, time_limit, field_name):
+    """Flask-WTF's ``validate_csrf``, with the serializer kept: ``ValidationError`` if refused."""
+    if not data:
+        raise ValidationError("The CSRF token is missing.")
+    if field_name not in session:
+        raise ValidationError("The CSRF session token is missing.")
+    try:
+        token = _serializer(secret_key).loads(data, max_age=time_limit)
+    except SignatureExpired as error:
+        raise ValidationError("The CSRF token has expired.") from error
+    except BadData as error:
+        raise ValidationError("The CSRF token is invalid.") from error
+    if not hmac.compare_digest(session[field_name], token):
+        raise ValidationError("The CSRF tokens do not match.")
+
+
+_SERIALIZERS = {}  # secret key -> serializer
+
+
+def _serializer(secret_key):
+    found = _SERIALIZERS.get(secret_key)
+    if found is None:
+        found = _SERIALIZERS[secret_key] = SessionSerializer(secret_key, salt=SALT)
+    return found
