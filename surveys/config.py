@@ -178,11 +178,12 @@ class Config:
     SQLALCHEMY_DATABASE_URI = None  # SQLite in the instance folder
     # hide_parameters: a database error's text (logged with a 500) never
     # quotes the values of the statement, which may be a family's answers.
-    # JSON columns are written with orjson (surveys/json_text.py).
+    # JSON columns keep json.dumps's text exactly (a CHECK constraint on
+    # focus_groups.languages compares it), written faster (surveys/json_text.py).
     SQLALCHEMY_ENGINE_OPTIONS = {
         "pool_pre_ping": True,
         "hide_parameters": True,
-        "json_serializer": json_text.dumps,
+        "json_serializer": json_text.standard,
     }
     PUBLIC_URL = "http://127.0.0.1:5000"
 
