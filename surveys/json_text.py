@@ -6,8 +6,9 @@ and faults"). The database's JSON columns keep ``json.dumps``'s text: a
 CHECK constraint compares it, and orjson writes it without spaces. What
 orjson cannot write as the standard library would (an integer past 64 bits,
 a key that is not a string) or should refuse as it would (a date, a
-dataclass) is handed to ``json.dumps``, which writes it or raises as before. Reading stays with the
-standard library: orjson reads an integer past 64 bits as a float.
+dataclass) is handed to ``json.dumps``, which writes it or raises as before.
+Reading stays with the standard library: orjson reads an integer past 64
+bits as a float.
 """
 
 import json
